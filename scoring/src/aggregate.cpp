@@ -1,0 +1,83 @@
+#include "aggregate.hpp"
+
+#include <algorithm>
+
+namespace aplc::scoring::detail {
+namespace {
+
+rejection overflow() { return {errc::arithmetic_overflow, "a panel total is too large"}; }
+
+outcome<number> sum_of(const std::vector<mark>& marks) {
+    number total;
+    for (const auto& m : marks) {
+        if (m.dropped) continue;
+        auto next = total.plus(m.value);
+        if (!next) return overflow();
+        total = *next;
+    }
+    return total;
+}
+
+outcome<number> mean_of(const std::vector<mark>& marks) {
+    auto total = sum_of(marks);
+    if (!total) return total;
+    auto kept = std::count_if(marks.begin(), marks.end(), [](const mark& m) { return !m.dropped; });
+    auto mean = total->divided_by(number::of(kept));
+    if (!mean) return overflow();
+    return *mean;
+}
+
+std::vector<std::size_t> sorted_positions(const std::vector<mark>& marks) {
+    std::vector<std::size_t> pos(marks.size());
+    for (std::size_t i = 0; i < pos.size(); ++i) pos[i] = i;
+    std::stable_sort(pos.begin(), pos.end(),
+                     [&](std::size_t a, std::size_t b) { return marks[a].value < marks[b].value; });
+    return pos;
+}
+
+outcome<number> median_of(const std::vector<mark>& marks) {
+    auto pos = sorted_positions(marks);
+    std::size_t n = pos.size();
+    if (n % 2 == 1) return marks[pos[n / 2]].value;
+    auto both = marks[pos[n / 2 - 1]].value.plus(marks[pos[n / 2]].value);
+    if (!both) return overflow();
+    auto half = both->divided_by(number::of(2));
+    if (!half) return overflow();
+    return *half;
+}
+
+} // namespace
+
+outcome<number> aggregate(const value_def& how, int designated_judge, std::vector<mark>& marks) {
+    if (marks.empty()) return rejection{errc::missing_value, "no judge's mark for " + how.of};
+    switch (how.method) {
+    case aggregate_method::sum: return sum_of(marks);
+    case aggregate_method::mean: return mean_of(marks);
+    case aggregate_method::median: return median_of(marks);
+    case aggregate_method::min:
+    case aggregate_method::max: {
+        auto pos = sorted_positions(marks);
+        return marks[how.method == aggregate_method::min ? pos.front() : pos.back()].value;
+    }
+    case aggregate_method::majority: {
+        auto yes = std::count_if(marks.begin(), marks.end(),
+                                 [](const mark& m) { return !m.value.is_zero(); });
+        return number::of(2 * yes > static_cast<long>(marks.size()) ? 1 : 0);
+    }
+    case aggregate_method::designated:
+        for (const auto& m : marks)
+            if (m.judge == designated_judge) return m.value;
+        return rejection{errc::missing_value, "the " + how.role + "'s mark for " + how.of +
+                                                  " is missing"};
+    case aggregate_method::trimmed: {
+        auto pos = sorted_positions(marks);
+        for (int i = 0; i < how.drop_low; ++i) marks[pos[static_cast<std::size_t>(i)]].dropped = true;
+        for (int i = 0; i < how.drop_high; ++i)
+            marks[pos[pos.size() - 1 - static_cast<std::size_t>(i)]].dropped = true;
+        return how.then == aggregate_method::mean ? mean_of(marks) : sum_of(marks);
+    }
+    }
+    return rejection{errc::missing_value, "unknown aggregation"};
+}
+
+} // namespace aplc::scoring::detail

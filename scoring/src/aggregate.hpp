@@ -1,0 +1,22 @@
+#pragma once
+// Combining a panel's marks into one value (DESIGN.md "panel aggregation").
+#include "aplc/scoring/event.hpp"
+#include "aplc/scoring/rejection.hpp"
+
+#include <vector>
+
+namespace aplc::scoring::detail {
+
+struct mark {
+    int judge = -1; // judge index
+    number value;
+    bool dropped = false;
+};
+
+// Aggregates marks in panel order; sets `dropped` on the marks a trimmed method leaves out (the
+// lowest drop_low and highest drop_high; among equal marks, the later panel seat is dropped
+// first from the top and the earlier from the bottom, so the choice is deterministic).
+// Errors: arithmetic_overflow, missing_value (no marks at all).
+outcome<number> aggregate(const value_def& how, int designated_judge, std::vector<mark>& marks);
+
+} // namespace aplc::scoring::detail

@@ -1,0 +1,281 @@
+#include "aplc/scoring/number.hpp"
+
+#include <algorithm>
+
+namespace aplc::scoring {
+namespace {
+
+constexpr int max_places = 30;
+// std::numeric_limits knows __int128 only in GNU mode; we build strict ISO C++.
+__extension__ using uint128 = unsigned __int128;
+constexpr int128 int128_max = static_cast<int128>(~uint128{0} >> 1U);
+constexpr int128 int128_min = -int128_max - 1;
+constexpr int128 int64_max = 9'223'372'036'854'775'807LL;
+constexpr int128 int64_min = -int64_max - 1;
+// Above this denominator a result is brought to lowest terms, so chains of operations on
+// decimal inputs stay far from the 128-bit limit.
+constexpr int128 reduce_above = int128{1} << 62;
+
+int128 abs128(int128 v) { return v < 0 ? -v : v; }
+
+int128 gcd128(int128 a, int128 b) {
+    a = abs128(a);
+    b = abs128(b);
+    while (b != 0) {
+        int128 t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+int128 pow10(int k) {
+    int128 p = 1;
+    for (int i = 0; i < k; ++i) p *= 10;
+    return p;
+}
+
+bool mul(int128 a, int128 b, int128& out) { return !__builtin_mul_overflow(a, b, &out); }
+bool add(int128 a, int128 b, int128& out) { return !__builtin_add_overflow(a, b, &out); }
+
+// floor(p / q) and the remainder in [0, q), for q > 0.
+void floor_divmod(int128 p, int128 q, int128& quotient, int128& remainder) {
+    quotient = p / q;
+    remainder = p % q;
+    if (remainder < 0) {
+        --quotient;
+        remainder += q;
+    }
+}
+
+std::string int128_to_string(int128 v) {
+    if (v == 0) return "0";
+    bool negative = v < 0;
+    std::string digits;
+    while (v != 0) {
+        int d = static_cast<int>(v % 10);
+        digits.push_back(static_cast<char>('0' + (d < 0 ? -d : d)));
+        v /= 10;
+    }
+    if (negative) digits.push_back('-');
+    std::reverse(digits.begin(), digits.end());
+    return digits;
+}
+
+} // namespace
+
+std::optional<number> number::parse(std::string_view text) {
+    std::size_t i = 0;
+    bool negative = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+        negative = text[i] == '-';
+        ++i;
+    }
+    int128 value = 0;
+    int places = 0;
+    bool seen_digit = false;
+    bool seen_point = false;
+    for (; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '.' && !seen_point) {
+            seen_point = true;
+            continue;
+        }
+        if (c < '0' || c > '9') return std::nullopt;
+        seen_digit = true;
+        if (seen_point && ++places > max_places) return std::nullopt;
+        if (!mul(value, 10, value) || !add(value, c - '0', value)) return std::nullopt;
+    }
+    if (!seen_digit) return std::nullopt;
+    return number{negative ? -value : value, pow10(places)}.reduced();
+}
+
+std::optional<number> number::ratio(int128 p, int128 q) {
+    if (q == 0) return std::nullopt;
+    if (q < 0) {
+        if (p == int128_min || q == int128_min)
+            return std::nullopt;
+        p = -p;
+        q = -q;
+    }
+    return number{p, q}.reduced();
+}
+
+number number::reduced() const {
+    int128 g = gcd128(num_, den_);
+    if (g <= 1) return *this;
+    return number{num_ / g, den_ / g};
+}
+
+std::optional<number> number::plus(const number& other) const {
+    int128 n = 0;
+    if (den_ == other.den_) {
+        if (!add(num_, other.num_, n)) return std::nullopt;
+        return number{n, den_};
+    }
+    int128 g = gcd128(den_, other.den_);
+    int128 left_scale = other.den_ / g;
+    int128 right_scale = den_ / g;
+    int128 d = 0;
+    int128 a = 0;
+    int128 b = 0;
+    if (!mul(den_, left_scale, d) || !mul(num_, left_scale, a) ||
+        !mul(other.num_, right_scale, b) || !add(a, b, n))
+        return std::nullopt;
+    number sum{n, d};
+    return d > reduce_above ? sum.reduced() : sum;
+}
+
+std::optional<number> number::minus(const number& other) const {
+    if (other.num_ == int128_min) return std::nullopt;
+    return plus(other.negated());
+}
+
+std::optional<number> number::times(const number& other) const {
+    int128 n = 0;
+    int128 d = 0;
+    if (mul(num_, other.num_, n) && mul(den_, other.den_, d)) {
+        number product{n, d};
+        return d > reduce_above ? product.reduced() : product;
+    }
+    // Cancel across before giving up: (a/b)(c/d) = (a/g1)(c/g2) / ((b/g2)(d/g1)).
+    int128 g1 = std::max<int128>(gcd128(num_, other.den_), 1);
+    int128 g2 = std::max<int128>(gcd128(other.num_, den_), 1);
+    if (!mul(num_ / g1, other.num_ / g2, n) || !mul(den_ / g2, other.den_ / g1, d))
+        return std::nullopt;
+    return number{n, d}.reduced();
+}
+
+std::optional<number> number::divided_by(const number& other) const {
+    if (other.num_ == 0 || other.num_ == int128_min) return std::nullopt;
+    number reciprocal = other.num_ < 0 ? number{-other.den_, -other.num_}
+                                       : number{other.den_, other.num_};
+    return times(reciprocal);
+}
+
+std::optional<number> number::power(std::int64_t exponent) const {
+    if (exponent < 0) {
+        if (num_ == 0) return std::nullopt;
+        auto positive = power(-exponent);
+        if (!positive) return std::nullopt;
+        return number::of(1).divided_by(*positive);
+    }
+    number result = number::of(1);
+    number base = *this;
+    auto e = static_cast<std::uint64_t>(exponent);
+    while (e != 0) {
+        if (e & 1U) {
+            auto r = result.times(base);
+            if (!r) return std::nullopt;
+            result = *r;
+        }
+        e >>= 1U;
+        if (e != 0) {
+            auto b = base.times(base);
+            if (!b) return std::nullopt;
+            base = *b;
+        }
+    }
+    return result;
+}
+
+std::optional<number> number::round(rounding r) const {
+    int places = std::clamp(r.places, 0, max_places);
+    int128 whole = 0;
+    int128 rest = 0;
+    floor_divmod(num_, den_, whole, rest);
+    // Scaled floor: whole * 10^places + the first `places` digits of rest/den, one digit at a
+    // time so that no intermediate exceeds 10 * den.
+    int128 digits = 0;
+    for (int i = 0; i < places; ++i) {
+        if (!mul(rest, 10, rest)) return std::nullopt;
+        digits = digits * 10 + rest / den_;
+        rest %= den_;
+    }
+    int128 scaled = 0;
+    if (!mul(whole, pow10(places), scaled) || !add(scaled, digits, scaled)) return std::nullopt;
+    int128 half_gap = den_ - rest; // rest vs den/2, compared as rest vs den - rest
+    bool above_half = rest > half_gap;
+    bool at_half = rest == half_gap;
+    bool up = false;
+    switch (r.mode) {
+    case round_mode::floor: up = false; break;
+    case round_mode::ceil: up = rest > 0; break;
+    case round_mode::truncate: up = rest > 0 && num_ < 0; break;
+    case round_mode::half_up: up = above_half || (at_half && num_ >= 0); break;
+    case round_mode::half_even: up = above_half || (at_half && (scaled % 2 != 0)); break;
+    }
+    if (up && !add(scaled, 1, scaled)) return std::nullopt;
+    return number{scaled, pow10(places)};
+}
+
+std::optional<std::int64_t> number::to_int64() const {
+    if (!is_integer()) return std::nullopt;
+    int128 v = num_ / den_;
+    if (v > int64_max || v < int64_min)
+        return std::nullopt;
+    return static_cast<std::int64_t>(v);
+}
+
+bool number::is_multiple_of(const number& step) const {
+    auto q = divided_by(step);
+    return q && q->is_integer();
+}
+
+std::optional<int> number::decimal_places() const {
+    int128 d = reduced().den_;
+    int twos = 0;
+    int fives = 0;
+    while (d % 2 == 0) {
+        d /= 2;
+        ++twos;
+    }
+    while (d % 5 == 0) {
+        d /= 5;
+        ++fives;
+    }
+    int places = std::max(twos, fives);
+    if (d != 1 || places > max_places) return std::nullopt;
+    return places;
+}
+
+std::string number::to_string(int min_places) const {
+    auto exact = decimal_places();
+    int places = exact ? std::max(*exact, min_places) : std::max(12, min_places);
+    auto rounded = round({places, exact ? round_mode::truncate : round_mode::half_even});
+    if (!rounded) return to_fraction_string();
+    number fixed = *rounded;
+    std::string digits = int128_to_string(abs128(fixed.num_));
+    if (places > 0) {
+        if (digits.size() <= static_cast<std::size_t>(places))
+            digits.insert(0, static_cast<std::size_t>(places) + 1 - digits.size(), '0');
+        digits.insert(digits.size() - static_cast<std::size_t>(places), ".");
+    }
+    return fixed.num_ < 0 ? "-" + digits : digits;
+}
+
+std::string number::to_fraction_string() const {
+    number r = reduced();
+    if (r.den_ == 1) return int128_to_string(r.num_);
+    return int128_to_string(r.num_) + "/" + int128_to_string(r.den_);
+}
+
+int number::compare(const number& a, const number& b) {
+    int128 left = 0;
+    int128 right = 0;
+    if (mul(a.num_, b.den_, left) && mul(b.num_, a.den_, right))
+        return left < right ? -1 : (left > right ? 1 : 0);
+    // Too large to cross-multiply: compare integer parts, then the fractions by their
+    // reciprocals (Euclid's steps), which never overflow.
+    int128 qa = 0;
+    int128 ra = 0;
+    int128 qb = 0;
+    int128 rb = 0;
+    floor_divmod(a.num_, a.den_, qa, ra);
+    floor_divmod(b.num_, b.den_, qb, rb);
+    if (qa != qb) return qa < qb ? -1 : 1;
+    if (ra == 0 || rb == 0) return ra == rb ? 0 : (ra == 0 ? -1 : 1);
+    return -compare(number{a.den_, ra}, number{b.den_, rb});
+}
+
+} // namespace aplc::scoring

@@ -1,0 +1,54 @@
+#pragma once
+// Shared ranking: sort by a chain of comparison levels, give tied items one rank (1, 2, 2, 4)
+// and say which level separated each item from a neighbour with the same primary key.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace aplc::scoring::detail {
+
+struct rank_outcome {
+    std::vector<int> order;   // item indices, best first
+    std::vector<int> rank;    // by item index
+    std::vector<int> decided; // by item index: -1 no tie on level 0; 1..levels-1 the level that
+                              // separated it; `levels` when nothing did (a shared rank)
+};
+
+// compare(a, b, level) < 0 when item a is better than b at that level. `tiebreak_id(a, b)` gives
+// a deterministic display order among items that share a rank.
+template <class Compare, class Display>
+rank_outcome rank_by(std::vector<int> items, int levels, Compare compare, Display display) {
+    rank_outcome out;
+    auto full = [&](int a, int b) {
+        for (int l = 0; l < levels; ++l)
+            if (int c = compare(a, b, l); c != 0) return c;
+        return 0;
+    };
+    std::sort(items.begin(), items.end(), [&](int a, int b) {
+        int c = full(a, b);
+        return c != 0 ? c < 0 : display(a, b);
+    });
+    int size = 0;
+    for (int i : items) size = std::max(size, i + 1);
+    out.rank.assign(static_cast<std::size_t>(size), 0);
+    out.decided.assign(static_cast<std::size_t>(size), -1);
+    auto separating = [&](int a, int b) {
+        if (compare(a, b, 0) != 0) return -1;
+        for (int l = 1; l < levels; ++l)
+            if (compare(a, b, l) != 0) return l;
+        return levels;
+    };
+    for (std::size_t k = 0; k < items.size(); ++k) {
+        auto i = static_cast<std::size_t>(items[k]);
+        bool tied_above = k > 0 && full(items[k - 1], items[k]) == 0;
+        out.rank[i] = tied_above ? out.rank[static_cast<std::size_t>(items[k - 1])]
+                                 : static_cast<int>(k) + 1;
+        int level = k > 0 ? separating(items[k - 1], items[k]) : -1;
+        if (level < 0 && k + 1 < items.size()) level = separating(items[k], items[k + 1]);
+        out.decided[i] = level;
+    }
+    out.order = std::move(items);
+    return out;
+}
+
+} // namespace aplc::scoring::detail

@@ -1,0 +1,208 @@
+#include "ranking.hpp"
+
+#include "rank_order.hpp"
+#include "scenario_result.hpp"
+
+#include <algorithm>
+
+namespace aplc::scoring::detail {
+namespace {
+
+struct component_view {
+    std::size_t scenario = 0;
+    const ranking_component* how = nullptr;
+    number weight;
+    // entrant index -> entry (ranked entries only)
+    std::vector<const entry_result*> entry_of;
+};
+
+std::vector<component_view> components_of(const rulebook& rules, const ranking_def& def,
+                                          const std::vector<scenario_standings>& scenarios) {
+    static const ranking_component all{};
+    std::vector<component_view> out;
+    const auto& ev = rules.source();
+    auto include_day = [&](int d) {
+        return def.days.empty() || std::find(def.days.begin(), def.days.end(), d) != def.days.end();
+    };
+    auto add = [&](std::size_t si, const ranking_component* how) {
+        if (!include_day(ev.scenarios[si].day)) return;
+        component_view v{si, how, how->weight, {}};
+        v.entry_of.assign(rules.entrants().size(), nullptr);
+        for (const auto& e : scenarios[si].entries)
+            if (e.state == entry_state::ranked)
+                v.entry_of[*rules.entrant_index(e.entrant)] = &e;
+        out.push_back(std::move(v));
+    };
+    if (def.components.empty()) {
+        for (std::size_t si = 0; si < ev.scenarios.size(); ++si)
+            if (ev.scenarios[si].entry == def.of) add(si, &all);
+    } else {
+        for (const auto& c : def.components) add(*rules.scenario_index(c.scenario), &c);
+    }
+    return out;
+}
+
+// The unweighted points a team takes from a member scenario.
+std::optional<number> combine_members(const rulebook& rules, const component_view& c, int team) {
+    std::vector<number> points;
+    for (std::size_t i = 0; i < rules.entrants().size(); ++i) {
+        const auto& who = rules.entrants()[i];
+        if (who.kind == entry_kind::member && who.team == team && c.entry_of[i])
+            points.push_back(c.entry_of[i]->points);
+    }
+    if (points.empty()) return std::nullopt;
+    std::sort(points.begin(), points.end(), std::greater<>());
+    if (c.how->count > 0 && points.size() > static_cast<std::size_t>(c.how->count))
+        points.resize(static_cast<std::size_t>(c.how->count));
+    if (c.how->combine == member_combine::best) return points.front();
+    number total;
+    for (const auto& p : points) total = total.plus(p).value_or(total);
+    if (c.how->combine == member_combine::mean)
+        return total.divided_by(number::of(static_cast<std::int64_t>(points.size())));
+    return total;
+}
+
+struct row_facts {
+    std::vector<int> places; // rank per component, 0 when absent
+};
+
+} // namespace
+
+ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
+                               const std::vector<scenario_standings>& scenarios,
+                               const standings_options& options) {
+    const auto& ev = rules.source();
+    auto comps = components_of(rules, def, scenarios);
+    ranking_standings out;
+    out.id = def.id;
+    out.name = def.name;
+    for (const auto& c : comps) out.components.push_back(ev.scenarios[c.scenario].id);
+    std::vector<int> who;
+    for (std::size_t i = 0; i < rules.entrants().size(); ++i)
+        if (rules.entrants()[i].kind == def.of) who.push_back(static_cast<int>(i));
+    std::vector<ranking_row> rows;
+    std::vector<row_facts> facts;
+    for (int w : who) {
+        const auto& info = rules.entrants()[static_cast<std::size_t>(w)];
+        bool explain = wants_explanation(rules, w, options) && info.kind == def.of &&
+                       options.explain == info.id;
+        ranking_row row;
+        row.entrant = info.id;
+        row.division = info.division;
+        row_facts f;
+        for (const auto& c : comps) {
+            const auto& sc = ev.scenarios[c.scenario];
+            std::optional<number> points;
+            int place = 0;
+            if (sc.entry == def.of) {
+                if (const auto* e = c.entry_of[static_cast<std::size_t>(w)]) {
+                    points = e->points;
+                    place = e->rank;
+                }
+            } else {
+                points = combine_members(rules, c, info.team);
+            }
+            if (points) points = points->times(c.weight);
+            if (points) {
+                row.total = row.total.plus(*points).value_or(row.total);
+                auto& day_total = row.days[sc.day];
+                day_total = day_total.plus(*points).value_or(day_total);
+            }
+            if (place == 1) ++row.wins;
+            f.places.push_back(place);
+            row.components.push_back(points);
+            if (explain)
+                row.explanation.push_back(sc.id.value + ": " +
+                                          (points ? points->to_string() : std::string{"not scored yet"}) +
+                                          (c.weight != number::of(1) ? " (weight " + c.weight.to_string() + ")" : ""));
+        }
+        if (def.round) row.total = row.total.round(*def.round).value_or(row.total);
+        if (explain) row.explanation.push_back("total = " + row.total.to_string());
+        rows.push_back(std::move(row));
+        facts.push_back(std::move(f));
+    }
+    // Tie-break values that need the rows: summed entry values.
+    std::vector<std::vector<std::optional<number>>> value_totals(def.tie_break.size());
+    for (std::size_t t = 0; t < def.tie_break.size(); ++t) {
+        if (def.tie_break[t].kind != ranking_tie_kind::value_total) continue;
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            std::optional<number> total;
+            for (const auto& c : comps) {
+                const auto* e = c.entry_of[static_cast<std::size_t>(who[r])];
+                if (!e) continue;
+                for (const auto& [n, v] : e->values)
+                    if (n == def.tie_break[t].value) total = total.value_or(number{}).plus(v).value_or(v);
+            }
+            value_totals[t].push_back(total);
+        }
+    }
+    auto compare_num = [](const std::optional<number>& a, const std::optional<number>& b, better dir) {
+        if (!a || !b) return a ? -1 : (b ? 1 : 0);
+        if (*a == *b) return 0;
+        return (dir == better::higher ? *a > *b : *a < *b) ? -1 : 1;
+    };
+    auto compare = [&](int a, int b, int level) -> int {
+        auto ia = static_cast<std::size_t>(a);
+        auto ib = static_cast<std::size_t>(b);
+        if (level == 0) return compare_num(rows[ia].total, rows[ib].total, def.direction);
+        const auto& t = def.tie_break[static_cast<std::size_t>(level - 1)];
+        switch (t.kind) {
+        case ranking_tie_kind::wins:
+            return rows[ia].wins == rows[ib].wins ? 0 : (rows[ia].wins > rows[ib].wins ? -1 : 1);
+        case ranking_tie_kind::countback: {
+            int most = static_cast<int>(rules.entrants().size());
+            for (int place = 1; place <= most; ++place) {
+                auto ca = std::count(facts[ia].places.begin(), facts[ia].places.end(), place);
+                auto cb = std::count(facts[ib].places.begin(), facts[ib].places.end(), place);
+                if (ca != cb) return ca > cb ? -1 : 1;
+            }
+            return 0;
+        }
+        case ranking_tie_kind::scenario: {
+            auto k = std::find(out.components.begin(), out.components.end(), t.scenario);
+            if (k == out.components.end()) return 0;
+            auto pos = static_cast<std::size_t>(k - out.components.begin());
+            int pa = facts[ia].places[pos];
+            int pb = facts[ib].places[pos];
+            if (pa == pb) return 0;
+            if (pa == 0 || pb == 0) return pa == 0 ? 1 : -1;
+            return pa < pb ? -1 : 1;
+        }
+        case ranking_tie_kind::value_total:
+            return compare_num(value_totals[static_cast<std::size_t>(level - 1)][ia],
+                               value_totals[static_cast<std::size_t>(level - 1)][ib], t.direction);
+        }
+        return 0;
+    };
+    auto display = [&](int a, int b) { return rows[static_cast<std::size_t>(a)].entrant < rows[static_cast<std::size_t>(b)].entrant; };
+    auto tie_name = [&](int level) -> std::string {
+        if (level < 0) return "";
+        if (level > static_cast<int>(def.tie_break.size())) return "shared";
+        const auto& t = def.tie_break[static_cast<std::size_t>(level - 1)];
+        switch (t.kind) {
+        case ranking_tie_kind::wins: return "wins";
+        case ranking_tie_kind::countback: return "countback";
+        case ranking_tie_kind::scenario: return "scenario:" + t.scenario.value;
+        case ranking_tie_kind::value_total: return "total:" + t.value;
+        }
+        return "";
+    };
+    std::map<std::string, std::vector<int>> groups;
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        groups[def.by_division ? rows[r].division : ""].push_back(static_cast<int>(r));
+    int levels = 1 + static_cast<int>(def.tie_break.size());
+    std::vector<ranking_row> ordered;
+    for (const auto& [name, group] : groups) {
+        auto ranked = rank_by(group, levels, compare, display);
+        for (int r : ranked.order) {
+            auto k = static_cast<std::size_t>(r);
+            rows[k].rank = ranked.rank[k];
+            rows[k].decided_by = tie_name(ranked.decided[k]);
+            ordered.push_back(std::move(rows[k]));
+        }
+    }
+    out.rows = std::move(ordered);
+    return out;
+}
+
+} // namespace aplc::scoring::detail

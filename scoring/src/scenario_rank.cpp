@@ -1,0 +1,202 @@
+#include "rank_order.hpp"
+#include "scenario_result.hpp"
+
+#include <algorithm>
+
+namespace aplc::scoring::detail {
+namespace {
+
+struct scenario_view {
+    const scenario& def;
+    const compiled_scenario& c;
+};
+
+// 0 for entries ranked by result; 1 + severity for statuses placed after them.
+int order_class(const scenario& def, const entry_result& e) {
+    if (e.status == run_status::completed) return 0;
+    auto rule = def.status.find(e.status);
+    status_order order = rule == def.status.end() ? status_order::last : rule->second.order;
+    return order == status_order::normal ? 0 : static_cast<int>(e.status);
+}
+
+int compare_numbers(const std::optional<number>& a, const std::optional<number>& b, better dir) {
+    if (!a || !b) return a ? -1 : (b ? 1 : 0); // having a value beats having none
+    if (*a == *b) return 0;
+    bool a_better = dir == better::higher ? *a > *b : *a < *b;
+    return a_better ? -1 : 1;
+}
+
+std::optional<number> value_named(const entry_result& e, const std::string& name) {
+    for (const auto& [n, v] : e.values)
+        if (n == name) return v;
+    return std::nullopt;
+}
+
+bool fixed_award(const scenario& def, const entry_result& e) {
+    if (e.status == run_status::completed) return false;
+    auto rule = def.status.find(e.status);
+    return rule == def.status.end() || rule->second.points.has_value();
+}
+
+struct group_stats {
+    std::optional<number> best;
+    std::optional<number> worst;
+    int count = 0;
+};
+
+group_stats stats_of(const scenario_view& s, const std::vector<entry_result>& entries,
+                     const std::vector<int>& group) {
+    group_stats g;
+    g.count = static_cast<int>(group.size());
+    for (int i : group) {
+        const auto& e = entries[static_cast<std::size_t>(i)];
+        if (order_class(s.def, e) != 0 || !e.result) continue;
+        if (!g.best || compare_numbers(e.result, g.best, s.def.direction) < 0) g.best = e.result;
+        if (!g.worst || compare_numbers(e.result, g.worst, s.def.direction) > 0) g.worst = e.result;
+    }
+    return g;
+}
+
+// result/best*max (best/result*max when lower is better). With no positive best the share is
+// undefined: everyone gets 0, as PractiScore does for a division whose best hit factor is 0.
+outcome<number> percent_of_best(const scenario_view& s, const number& result, const group_stats& g) {
+    const number& max = s.def.points.max;
+    if (!g.best || !(*g.best > number{}) || !(result > number{})) return number{};
+    auto ratio = s.def.direction == better::higher ? result.divided_by(*g.best)
+                                                   : g.best->divided_by(result);
+    auto points = ratio ? ratio->times(max) : std::nullopt;
+    if (!points) return rejection{errc::arithmetic_overflow, "points are too large"};
+    return *points;
+}
+
+outcome<number> rank_points(const scenario_view& s, int rank, int tied) {
+    const points_rule& p = s.def.points;
+    auto at = [&](int r) {
+        auto i = static_cast<std::size_t>(r - 1);
+        return i < p.table.size() ? p.table[i] : p.beyond_table;
+    };
+    if (p.ties == tie_share::best || tied <= 1) return at(rank);
+    number total;
+    for (int r = rank; r < rank + tied; ++r) total = total.plus(at(r)).value_or(total);
+    auto mean = total.divided_by(number::of(tied));
+    if (!mean) return rejection{errc::arithmetic_overflow, "points are too large"};
+    return *mean;
+}
+
+outcome<number> formula_points(const scenario_view& s, const entry_result& e, const group_stats& g) {
+    std::vector<std::optional<number>> env(static_cast<std::size_t>(s.c.slot_count));
+    env[static_cast<std::size_t>(s.c.result_slot)] = e.result;
+    env[static_cast<std::size_t>(s.c.best_slot)] = g.best;
+    env[static_cast<std::size_t>(s.c.worst_slot)] = g.worst;
+    env[static_cast<std::size_t>(s.c.rank_slot)] = number::of(e.rank);
+    env[static_cast<std::size_t>(s.c.count_slot)] = number::of(g.count);
+    return s.c.points_formula.evaluate(env);
+}
+
+outcome<number> points_for(const scenario_view& s, const entry_result& e, const group_stats& g,
+                           int tied) {
+    switch (s.def.points.method) {
+    case points_method::raw: return *e.result;
+    case points_method::percent_of_best: return percent_of_best(s, *e.result, g);
+    case points_method::rank_points: return rank_points(s, e.rank, tied);
+    case points_method::formula: return formula_points(s, e, g);
+    }
+    return number{};
+}
+
+void award_points(const scenario_view& s, std::vector<entry_result>& entries,
+                  const std::vector<int>& group, bool explain_any) {
+    auto g = stats_of(s, entries, group);
+    for (int i : group) {
+        auto& e = entries[static_cast<std::size_t>(i)];
+        if (fixed_award(s.def, e) || !e.result) continue;
+        int tied = static_cast<int>(std::count_if(group.begin(), group.end(), [&](int j) {
+            return entries[static_cast<std::size_t>(j)].rank == e.rank;
+        }));
+        auto p = points_for(s, e, g, tied);
+        if (p && s.def.points.round) p = outcome<number>{p->round(*s.def.points.round).value_or(*p)};
+        if (!p) {
+            e.state = entry_state::failed;
+            e.error = p.error();
+            continue;
+        }
+        e.points = *p;
+        if (explain_any && !e.explanation.empty())
+            e.explanation.push_back("points = " + e.points.to_string() + " (rank " +
+                                    std::to_string(e.rank) + " of " + std::to_string(g.count) +
+                                    (g.best ? ", best " + g.best->to_string() : "") + ")");
+    }
+}
+
+void rank_group(const scenario_view& s, std::vector<entry_result>& entries,
+                const std::vector<int>& group) {
+    const auto& tb = s.def.tie_break;
+    auto compare = [&](int a, int b, int level) {
+        const auto& x = entries[static_cast<std::size_t>(a)];
+        const auto& y = entries[static_cast<std::size_t>(b)];
+        if (level == 0) {
+            int cx = order_class(s.def, x);
+            int cy = order_class(s.def, y);
+            if (cx != cy) return cx < cy ? -1 : 1;
+            return compare_numbers(x.result, y.result, s.def.direction);
+        }
+        const auto& t = tb[static_cast<std::size_t>(level - 1)];
+        return compare_numbers(value_named(x, t.value), value_named(y, t.value), t.direction);
+    };
+    auto display = [&](int a, int b) {
+        return entries[static_cast<std::size_t>(a)].entrant < entries[static_cast<std::size_t>(b)].entrant;
+    };
+    int levels = 1 + static_cast<int>(tb.size());
+    auto ranked = rank_by(group, levels, compare, display);
+    for (int i : group) {
+        auto& e = entries[static_cast<std::size_t>(i)];
+        auto k = static_cast<std::size_t>(i);
+        e.rank = ranked.rank[k];
+        int d = ranked.decided[k];
+        e.decided_by = d < 0 ? "" : (d >= levels ? "shared" : tb[static_cast<std::size_t>(d - 1)].value);
+    }
+}
+
+} // namespace
+
+scenario_standings score_scenario(const rulebook& rules, std::size_t scenario_index,
+                                  std::span<const std::vector<const indexed_sheet*>> sheets_by_entrant,
+                                  std::span<const std::optional<run_status>> rulings,
+                                  const standings_options& options) {
+    scenario_view s{rules.source().scenarios[scenario_index], rules.compiled(scenario_index)};
+    scenario_standings out;
+    out.scenario = s.def.id;
+    std::vector<entry_result> entries;
+    bool explain_any = false;
+    for (std::size_t k = 0; k < s.c.entrants.size(); ++k) {
+        int who = s.c.entrants[k];
+        if (sheets_by_entrant[k].empty() && !rulings[k]) {
+            out.not_run.push_back(rules.entrants()[static_cast<std::size_t>(who)].id);
+            continue;
+        }
+        bool explain = wants_explanation(rules, who, options);
+        explain_any = explain_any || explain;
+        entries.push_back(compute_entry(rules, scenario_index, who, sheets_by_entrant[k], rulings[k], explain));
+    }
+    std::map<std::string, std::vector<int>> groups;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (entries[i].state == entry_state::ranked)
+            groups[s.def.by_division ? entries[i].division : ""].push_back(static_cast<int>(i));
+    for (const auto& [name, group] : groups) {
+        rank_group(s, entries, group);
+        award_points(s, entries, group, explain_any);
+    }
+    bool by_division = s.def.by_division;
+    std::stable_sort(entries.begin(), entries.end(), [&](const entry_result& a, const entry_result& b) {
+        bool ra = a.state == entry_state::ranked;
+        bool rb = b.state == entry_state::ranked;
+        if (ra != rb) return ra;
+        if (by_division && a.division != b.division) return a.division < b.division;
+        if (a.rank != b.rank) return a.rank < b.rank;
+        return a.entrant < b.entrant;
+    });
+    out.entries = std::move(entries);
+    return out;
+}
+
+} // namespace aplc::scoring::detail

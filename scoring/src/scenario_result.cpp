@@ -1,0 +1,301 @@
+#include "scenario_result.hpp"
+
+#include "aggregate.hpp"
+#include "rank_order.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace aplc::scoring::detail {
+namespace {
+
+const status_rule default_status_rule{{}, number{}, status_order::last};
+
+std::string_view method_word(aggregate_method m) {
+    switch (m) {
+    case aggregate_method::mean: return "mean";
+    case aggregate_method::median: return "median";
+    case aggregate_method::sum: return "sum";
+    case aggregate_method::trimmed: return "trimmed";
+    case aggregate_method::designated: return "designated judge's mark";
+    case aggregate_method::majority: return "majority";
+    case aggregate_method::min: return "lowest";
+    case aggregate_method::max: return "highest";
+    }
+    return "";
+}
+
+// Everything computing one entry needs, bundled so helpers stay small.
+struct entry_context {
+    const rulebook& rules;
+    const scenario& def;
+    const compiled_scenario& c;
+    const entrant_info& who;
+    std::span<const indexed_sheet* const> sheets;
+    bool explain = false;
+};
+
+const indexed_sheet* sheet_of(const entry_context& x, int judge) {
+    for (const auto* s : x.sheets)
+        if (s->judge == judge) return s;
+    return nullptr;
+}
+
+run_status status_of(const entry_context& x, std::optional<run_status> ruling) {
+    if (ruling) return *ruling;
+    if (!x.def.status_from.empty()) {
+        const auto* s = sheet_of(x, x.c.roles.at(x.def.status_from));
+        return s && s->status ? *s->status : run_status::completed;
+    }
+    std::array<int, 4> votes{};
+    for (const auto* s : x.sheets) ++votes[static_cast<std::size_t>(s->status.value_or(run_status::completed))];
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < votes.size(); ++i)
+        if (votes[i] >= votes[best]) best = i; // a tie goes to the more severe status
+    return static_cast<run_status>(best);
+}
+
+bool overridden(const compiled_status* rule, int slot) {
+    if (!rule) return false;
+    return std::any_of(rule->set.begin(), rule->set.end(), [&](const auto& s) { return s.first == slot; });
+}
+
+std::vector<judge_id> missing_judges(const entry_context& x, const compiled_status* rule) {
+    std::vector<int> needed;
+    for (std::size_t f = 0; f < x.def.fields.size(); ++f) {
+        const field_def& fd = x.def.fields[f];
+        if (fd.from.empty()) needed.insert(needed.end(), x.c.panel.begin(), x.c.panel.end());
+        else if (!overridden(rule, x.c.field_slot[f])) needed.push_back(x.c.roles.at(fd.from));
+    }
+    std::sort(needed.begin(), needed.end());
+    needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
+    std::vector<judge_id> missing;
+    for (int j : needed)
+        if (!sheet_of(x, j)) missing.push_back(x.rules.source().judges[static_cast<std::size_t>(j)].id);
+    return missing;
+}
+
+void load_attributes(const entry_context& x, std::vector<std::optional<number>>& env) {
+    for (std::size_t a = 0; a < x.who.attributes.size(); ++a)
+        env[static_cast<std::size_t>(x.c.attribute_base) + a] = x.who.attributes[a];
+}
+
+void load_fields(const entry_context& x, const indexed_sheet& s, bool panel_fields,
+                 std::vector<std::optional<number>>& env) {
+    for (std::size_t f = 0; f < x.def.fields.size(); ++f) {
+        if (x.def.fields[f].from.empty() != panel_fields) continue;
+        if (!panel_fields && x.c.roles.at(x.def.fields[f].from) != s.judge) continue;
+        if (f < s.fields.size()) env[static_cast<std::size_t>(x.c.field_slot[f])] = s.fields[f];
+    }
+}
+
+std::string judge_name(const entry_context& x, int j) {
+    return x.rules.source().judges[static_cast<std::size_t>(j)].id.value;
+}
+
+rejection for_judge(rejection r, const std::string& judge) {
+    r.detail = "on " + judge + "'s sheet: " + r.detail;
+    return r;
+}
+
+outcome<number> rounded(const value_def& d, number v) {
+    if (!d.round) return v;
+    auto r = v.round(*d.round);
+    if (!r) return rejection{errc::arithmetic_overflow, d.id + " is too large to round"};
+    return *r;
+}
+
+// Judge-level values for every panel judge: result[v][k] for value v and panel seat k.
+outcome<std::vector<std::vector<std::optional<number>>>>
+judge_values(const entry_context& x, std::vector<std::optional<number>>& env) {
+    std::vector<std::vector<std::optional<number>>> out(x.def.values.size());
+    for (std::size_t k = 0; k < x.c.panel.size(); ++k) {
+        const auto* s = sheet_of(x, x.c.panel[k]);
+        std::fill(env.begin(), env.end(), std::nullopt);
+        load_attributes(x, env);
+        if (s) load_fields(x, *s, true, env);
+        for (std::size_t v = 0; v < x.def.values.size(); ++v) {
+            out[v].resize(x.c.panel.size());
+            if (x.def.values[v].level != value_level::judge || !s) continue;
+            auto r = x.c.values[v].expr.evaluate(env);
+            if (r) r = rounded(x.def.values[v], *r);
+            if (!r) return for_judge(r.error(), judge_name(x, x.c.panel[k]));
+            env[static_cast<std::size_t>(x.c.values[v].slot)] = *r;
+            out[v][k] = *r;
+        }
+    }
+    return out;
+}
+
+std::string explain_marks(const entry_context& x, const std::vector<mark>& marks) {
+    std::string text;
+    for (const auto& m : marks) {
+        if (!text.empty()) text += ", ";
+        text += judge_name(x, m.judge) + " " + m.value.to_string() + (m.dropped ? " (dropped)" : "");
+    }
+    return text;
+}
+
+std::string explain_bindings(const entry_context& x, const expression& e,
+                             const std::vector<std::optional<number>>& env) {
+    std::string text;
+    for (int slot : e.slots_used()) {
+        for (const auto& [name, s] : x.c.slots) {
+            if (s != slot) continue;
+            if (!text.empty()) text += ", ";
+            auto v = env[static_cast<std::size_t>(slot)];
+            text += name + " = " + (v ? v->to_string() : std::string{"(none)"});
+        }
+    }
+    return text.empty() ? "" : " where " + text;
+}
+
+struct entry_eval {
+    entry_result& out;
+    entry_context x;
+    std::vector<std::optional<number>> env;
+};
+
+outcome<number> panel_value(entry_eval& e, std::size_t v,
+                            const std::vector<std::vector<std::optional<number>>>& per_judge) {
+    const value_def& d = e.x.def.values[v];
+    const compiled_value& cv = e.x.c.values[v];
+    std::vector<mark> marks;
+    for (std::size_t k = 0; k < e.x.c.panel.size(); ++k) {
+        std::optional<number> m;
+        if (cv.of_is_field) {
+            if (const auto* s = sheet_of(e.x, e.x.c.panel[k])) {
+                auto fi = std::find_if(e.x.c.field_slot.begin(), e.x.c.field_slot.end(),
+                                       [&](int slot) { return slot == cv.of_slot; });
+                auto f = static_cast<std::size_t>(fi - e.x.c.field_slot.begin());
+                if (f < s->fields.size()) m = s->fields[f];
+            }
+        } else {
+            auto of = std::find_if(e.x.c.values.begin(), e.x.c.values.end(),
+                                   [&](const compiled_value& c) { return c.slot == cv.of_slot; });
+            m = per_judge[static_cast<std::size_t>(of - e.x.c.values.begin())][k];
+        }
+        if (!m) return rejection{errc::missing_value, judge_name(e.x, e.x.c.panel[k]) +
+                                                          " gave no value for " + d.of};
+        marks.push_back({e.x.c.panel[k], *m, false});
+    }
+    auto r = aggregate(d, cv.role_judge, marks);
+    if (!r) return r;
+    auto exact = *r;
+    r = rounded(d, exact);
+    if (r && e.x.explain)
+        e.out.explanation.push_back(
+            d.id + " = " + std::string{method_word(d.method)} + " of " + d.of + ": " +
+            explain_marks(e.x, marks) + " = " + exact.to_string() +
+            (d.round ? " -> " + r->to_string() + " (" + describe(*d.round) + ")" : ""));
+    return r;
+}
+
+outcome<number> entry_value(entry_eval& e, std::size_t v) {
+    const value_def& d = e.x.def.values[v];
+    const expression& expr = e.x.c.values[v].expr;
+    auto r = expr.evaluate(e.env);
+    if (!r) return rejection{r.error().code, d.id + ": " + r.error().detail};
+    auto exact = *r;
+    r = rounded(d, exact);
+    if (r && e.x.explain)
+        e.out.explanation.push_back(
+            d.id + " = " + expr.text() + explain_bindings(e.x, expr, e.env) + " = " +
+            exact.to_string() + (d.round ? " -> " + r->to_string() + " (" + describe(*d.round) + ")" : ""));
+    return r;
+}
+
+// Computes values and result of one entry whose sheets are all in.
+std::optional<rejection> evaluate_entry(entry_eval& e, const compiled_status* rule) {
+    auto per_judge = judge_values(e.x, e.env);
+    if (!per_judge) return per_judge.error();
+    std::fill(e.env.begin(), e.env.end(), std::nullopt);
+    load_attributes(e.x, e.env);
+    for (const auto* s : e.x.sheets) load_fields(e.x, *s, false, e.env);
+    if (rule)
+        for (const auto& [slot, expr] : rule->set) {
+            auto r = expr.evaluate(e.env);
+            if (!r) return r.error();
+            e.env[static_cast<std::size_t>(slot)] = *r;
+            if (e.x.explain)
+                e.out.explanation.push_back("set for " + std::string{to_string(e.out.status)} +
+                                            ": " + expr.text() + " = " + r->to_string());
+        }
+    for (std::size_t v = 0; v < e.x.def.values.size(); ++v) {
+        const value_def& d = e.x.def.values[v];
+        auto slot = static_cast<std::size_t>(e.x.c.values[v].slot);
+        if (d.level == value_level::judge || overridden(rule, e.x.c.values[v].slot)) continue;
+        auto r = d.level == value_level::panel ? panel_value(e, v, *per_judge) : entry_value(e, v);
+        if (!r) return r.error();
+        e.env[slot] = *r;
+    }
+    for (std::size_t f = 0; f < e.x.def.fields.size(); ++f)
+        if (!e.x.def.fields[f].from.empty())
+            if (auto v = e.env[static_cast<std::size_t>(e.x.c.field_slot[f])])
+                e.out.values.emplace_back(e.x.def.fields[f].id, *v);
+    for (std::size_t v = 0; v < e.x.def.values.size(); ++v)
+        if (e.x.def.values[v].level != value_level::judge)
+            if (auto value = e.env[static_cast<std::size_t>(e.x.c.values[v].slot)])
+                e.out.values.emplace_back(e.x.def.values[v].id, *value);
+    e.out.result = e.env[static_cast<std::size_t>(e.x.c.result_slot)];
+    if (!e.out.result) return rejection{errc::missing_value, "the result '" + e.x.def.result + "' has no value"};
+    return std::nullopt;
+}
+
+} // namespace
+
+entry_result compute_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
+                           std::span<const indexed_sheet* const> sheets,
+                           std::optional<run_status> ruling, bool explain) {
+    const scenario& def = rules.source().scenarios[scenario_index];
+    const compiled_scenario& c = rules.compiled(scenario_index);
+    const entrant_info& who = rules.entrants()[static_cast<std::size_t>(entrant)];
+    entry_result out;
+    out.entrant = who.id;
+    out.division = who.division;
+    entry_eval e{out, {rules, def, c, who, sheets, explain}, {}};
+    out.status = status_of(e.x, ruling);
+    const compiled_status* rule = nullptr;
+    if (auto it = c.status.find(out.status); it != c.status.end()) rule = &it->second;
+    const status_rule* declared = nullptr;
+    if (auto it = def.status.find(out.status); it != def.status.end()) declared = &it->second;
+    if (out.status != run_status::completed && !declared) declared = &default_status_rule;
+    if (declared && declared->points) {
+        out.points = *declared->points; // a fixed award: no sheet is needed
+        if (explain)
+            out.explanation.push_back(std::string{to_string(out.status)} + ": " +
+                                      out.points.to_string() + " points by rule");
+        return out;
+    }
+    out.missing = missing_judges(e.x, rule);
+    if (!out.missing.empty()) {
+        out.state = entry_state::incomplete;
+        return out;
+    }
+    e.env.assign(static_cast<std::size_t>(c.slot_count), std::nullopt);
+    if (auto why = evaluate_entry(e, rule)) {
+        out.state = entry_state::failed;
+        out.error = *why;
+        out.values.clear();
+        out.result.reset();
+    }
+    return out;
+}
+
+std::string describe(const rounding& r) {
+    static constexpr std::array<std::string_view, 5> modes{"half up", "half even", "truncated",
+                                                           "floor", "ceiling"};
+    return std::string{modes[static_cast<std::size_t>(r.mode)]} + " to " +
+           std::to_string(r.places) + " places";
+}
+
+bool wants_explanation(const rulebook& rules, int entrant, const standings_options& options) {
+    if (!options.explain) return false;
+    const auto& who = rules.entrants()[static_cast<std::size_t>(entrant)];
+    if (who.id == *options.explain) return true;
+    auto asked = rules.entrant_index(*options.explain);
+    return asked && rules.entrants()[*asked].kind == entry_kind::team &&
+           who.team == rules.entrants()[*asked].team;
+}
+
+} // namespace aplc::scoring::detail

@@ -1,0 +1,25 @@
+#pragma once
+// JSON Schema validation (valijson) against the schemas in schemas/, which are compiled into the
+// binary so a deployed server needs no files beside it.
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aplc::codec {
+
+struct schema_error {
+    std::string path; // "scenarios[2].fields[0].kind"; empty for the document itself
+    std::string message;
+};
+
+// The schema's text by file name ("event.schema.json"); empty when there is none.
+std::string_view embedded_schema(std::string_view name);
+
+// Validates `document` against the named embedded schema. Returns the errors, most specific
+// first, at most `limit` of them; empty when the document is valid.
+std::vector<schema_error> validate_against(std::string_view schema_name,
+                                           const nlohmann::json& document, std::size_t limit = 8);
+
+} // namespace aplc::codec

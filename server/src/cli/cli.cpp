@@ -1,0 +1,36 @@
+#include "aplc/cli.hpp"
+
+#include "score_command.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <ostream>
+
+namespace aplc {
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    CLI::App app{"APLC Scoring: live scoring for the Asian Prisons Lockdown Challenge", "aplc"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "aplc 0.1.0");
+    score_options score;
+    register_score_command(app, score);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        out << app.help();
+        return 0;
+    } catch (const CLI::CallForAllHelp&) {
+        out << app.help("", CLI::AppFormatMode::All);
+        return 0;
+    } catch (const CLI::CallForVersion& v) {
+        out << v.what() << "\n";
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        err << "aplc: " << e.what() << " (see 'aplc --help')\n";
+        return 2;
+    }
+    if (app.got_subcommand("score")) return run_score(score, out, err);
+    return 2;
+}
+
+} // namespace aplc

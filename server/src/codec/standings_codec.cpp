@@ -1,0 +1,184 @@
+#include "aplc/codec/standings_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+namespace aplc::codec {
+namespace sc = aplc::scoring;
+using nlohmann::json;
+
+namespace {
+
+std::string_view state_name(sc::entry_state s) {
+    switch (s) {
+    case sc::entry_state::ranked: return "ranked";
+    case sc::entry_state::incomplete: return "incomplete";
+    case sc::entry_state::failed: return "failed";
+    }
+    return "";
+}
+
+int declared_places(const sc::scenario& s, const std::string& value) {
+    int shown = value == s.result ? s.display_places.value_or(0) : 0;
+    for (const auto& v : s.values)
+        if (v.id == value && v.round) return std::max(shown, v.round->places);
+    return shown;
+}
+
+int points_places(const sc::scenario& s) {
+    return std::max(s.display_places.value_or(0), s.points.round ? s.points.round->places : 0);
+}
+
+const sc::entrant_info& info(const sc::rulebook& rules, const sc::entrant_id& id) {
+    return rules.entrants()[*rules.entrant_index(id)];
+}
+
+json encode_entry(const sc::rulebook& rules, const sc::scenario& def, const sc::entry_result& e) {
+    const auto& who = info(rules, e.entrant);
+    json j{{"entrant", e.entrant.value}, {"name", who.name}, {"country", who.country},
+           {"status", std::string{sc::to_string(e.status)}}, {"state", std::string{state_name(e.state)}}};
+    if (!e.division.empty()) j["division"] = e.division;
+    if (e.state == sc::entry_state::ranked) {
+        j["rank"] = e.rank;
+        j["points"] = e.points.to_string(points_places(def));
+        if (e.result) j["result"] = e.result->to_string(declared_places(def, def.result));
+        if (!e.decided_by.empty()) j["decided_by"] = e.decided_by;
+    }
+    json values = json::object();
+    for (const auto& [name, v] : e.values) values[name] = v.to_string(declared_places(def, name));
+    j["values"] = values;
+    if (!e.missing.empty()) {
+        json missing = json::array();
+        for (const auto& m : e.missing) missing.push_back(m.value);
+        j["missing"] = missing;
+    }
+    if (e.error) j["error"] = {{"code", std::string{sc::code_name(e.error->code)}}, {"detail", e.error->detail}};
+    if (!e.explanation.empty()) j["explanation"] = e.explanation;
+    return j;
+}
+
+int ranking_places(const sc::rulebook& rules, const sc::ranking_standings& r) {
+    int places = 0;
+    for (const auto& id : r.components)
+        places = std::max(places, points_places(rules.source().scenarios[*rules.scenario_index(id)]));
+    return places;
+}
+
+json encode_ranking(const sc::rulebook& rules, const sc::ranking_def& def, const sc::ranking_standings& r) {
+    int places = def.display_places.value_or(def.round ? def.round->places : ranking_places(rules, r));
+    json rows = json::array();
+    for (const auto& row : r.rows) {
+        const auto& who = info(rules, row.entrant);
+        json components = json::object();
+        for (std::size_t i = 0; i < r.components.size(); ++i)
+            components[r.components[i].value] =
+                row.components[i] ? json(row.components[i]->to_string(places)) : json(nullptr);
+        json days = json::object();
+        for (const auto& [d, total] : row.days) days[std::to_string(d)] = total.to_string(places);
+        json j{{"rank", row.rank}, {"entrant", row.entrant.value}, {"name", who.name},
+               {"country", who.country}, {"total", row.total.to_string(places)},
+               {"days", days}, {"scenarios", components}, {"wins", row.wins}};
+        if (!row.division.empty()) j["division"] = row.division;
+        if (!row.decided_by.empty()) j["decided_by"] = row.decided_by;
+        if (!row.explanation.empty()) j["explanation"] = row.explanation;
+        rows.push_back(std::move(j));
+    }
+    json ids = json::array();
+    for (const auto& c : r.components) ids.push_back(c.value);
+    return {{"id", r.id}, {"name", r.name}, {"of", def.of == sc::entry_kind::team ? "team" : "member"},
+            {"by_division", def.by_division}, {"scenarios", ids}, {"rows", rows}};
+}
+
+} // namespace
+
+json encode_standings(const sc::rulebook& rules, const sc::standings& s) {
+    const auto& ev = rules.source();
+    json scenarios = json::array();
+    for (std::size_t i = 0; i < s.scenarios.size(); ++i) {
+        const auto& def = ev.scenarios[i];
+        json entries = json::array();
+        for (const auto& e : s.scenarios[i].entries) entries.push_back(encode_entry(rules, def, e));
+        json not_run = json::array();
+        for (const auto& n : s.scenarios[i].not_run) not_run.push_back(n.value);
+        scenarios.push_back({{"id", def.id.value}, {"name", def.name}, {"day", def.day},
+                             {"entry", def.entry == sc::entry_kind::team ? "team" : "member"},
+                             {"by_division", def.by_division},
+                             {"result", {{"value", def.result}, {"better", def.direction == sc::better::higher ? "higher" : "lower"}}},
+                             {"entries", entries}, {"not_run", not_run}});
+    }
+    json rankings = json::array();
+    for (std::size_t i = 0; i < s.rankings.size(); ++i)
+        rankings.push_back(encode_ranking(rules, ev.rankings[i], s.rankings[i]));
+    return {{"format", "aplc-standings/1"},
+            {"event", {{"id", ev.id}, {"name", ev.name}}},
+            {"scenarios", scenarios},
+            {"rankings", rankings}};
+}
+
+std::string format_table(const sc::rulebook& rules, const sc::standings& s) {
+    const auto& ev = rules.source();
+    std::ostringstream out;
+    out << ev.name << "\n";
+    for (std::size_t i = 0; i < s.scenarios.size(); ++i) {
+        const auto& def = ev.scenarios[i];
+        out << "\n" << def.name << " (" << def.id.value << ", day " << def.day << ")\n";
+        out << std::left << std::setw(6) << "rank" << std::setw(28) << "entrant" << std::setw(6) << "div"
+            << std::right << std::setw(14) << "result" << std::setw(14) << "points" << "  note\n";
+        for (const auto& e : s.scenarios[i].entries) {
+            const auto& who = info(rules, e.entrant);
+            std::string name = (who.country.empty() ? "" : who.country + " ") + who.name;
+            if (name.size() > 27) name = name.substr(0, 27);
+            bool ranked = e.state == sc::entry_state::ranked;
+            std::string note = e.status != sc::run_status::completed ? std::string{sc::to_string(e.status)} : "";
+            if (!e.decided_by.empty()) note += (note.empty() ? "" : ", ") + std::string{"tie: "} + e.decided_by;
+            if (!ranked) note += std::string{state_name(e.state)} + (e.error ? ": " + e.error->detail : "");
+            out << std::left << std::setw(6) << (ranked ? std::to_string(e.rank) : "-") << std::setw(28) << name
+                << std::setw(6) << e.division << std::right << std::setw(14)
+                << (e.result ? e.result->to_string(declared_places(def, def.result)) : "")
+                << std::setw(14) << (ranked ? e.points.to_string(points_places(def)) : "") << "  " << note << "\n";
+        }
+        if (!s.scenarios[i].not_run.empty()) out << "  not run yet: " << s.scenarios[i].not_run.size() << "\n";
+    }
+    for (std::size_t r = 0; r < s.rankings.size(); ++r) {
+        const auto& ranking = s.rankings[r];
+        const auto& def = ev.rankings[r];
+        int places = def.display_places.value_or(def.round ? def.round->places : ranking_places(rules, ranking));
+        out << "\n" << ranking.name << "\n";
+        for (const auto& row : ranking.rows) {
+            const auto& who = info(rules, row.entrant);
+            std::string name = (who.country.empty() ? "" : who.country + " ") + who.name;
+            if (name.size() > 35) name = name.substr(0, 35);
+            out << std::left << std::setw(6) << row.rank << std::setw(36) << name << std::setw(6) << row.division
+                << std::right << std::setw(14) << row.total.to_string(places)
+                << (row.decided_by.empty() ? "" : "  tie: " + row.decided_by) << "\n";
+        }
+    }
+    return out.str();
+}
+
+std::string format_explanation(const sc::rulebook& rules, const sc::standings& s, const sc::entrant_id& who) {
+    std::ostringstream out;
+    const auto& ev = rules.source();
+    for (std::size_t i = 0; i < s.scenarios.size(); ++i)
+        for (const auto& e : s.scenarios[i].entries) {
+            if (e.explanation.empty() && !(e.entrant == who)) continue;
+            out << ev.scenarios[i].id.value << " / " << e.entrant.value << " (" << sc::to_string(e.status) << ")\n";
+            for (const auto& line : e.explanation) out << "  " << line << "\n";
+            if (e.state == sc::entry_state::ranked)
+                out << "  rank " << e.rank << (e.decided_by.empty() ? "" : " (tie decided by " + e.decided_by + ")") << "\n";
+            else if (!e.missing.empty()) out << "  waiting for " << e.missing.size() << " sheet(s)\n";
+        }
+    for (const auto& r : s.rankings)
+        for (const auto& row : r.rows) {
+            if (row.explanation.empty()) continue;
+            out << r.name << " / " << row.entrant.value << "\n";
+            for (const auto& line : row.explanation) out << "  " << line << "\n";
+            out << "  rank " << row.rank << (row.decided_by.empty() ? "" : " (tie decided by " + row.decided_by + ")") << "\n";
+        }
+    return out.str();
+}
+
+} // namespace aplc::codec
