@@ -133,7 +133,7 @@ SCENARIOS = [
             {"id": "course_time", "label": "Course time with penalties (s)",
              "expr": "time + 30*missed_tasks"},
         ],
-        "result": {"value": "course_time", "better": "lower"},
+        "result": {"value": "course_time", "better": "lower", "places": 2},
         "tie_break": [{"value": "missed_tasks", "better": "lower"}],
         "status_from": "timekeeper",
         "status": {
@@ -169,7 +169,7 @@ SCENARIOS = [
             {"id": "hit_factor", "label": "Hit factor", "expr": "hit_points / time",
              "round": {"places": 4, "mode": "half_up"}},
         ],
-        "result": {"value": "hit_factor", "better": "higher"},
+        "result": {"value": "hit_factor", "better": "higher", "places": 4},
         "tie_break": [{"value": "alpha", "better": "higher"}],
         "status_from": "range_officer",
         "status": {
@@ -212,7 +212,7 @@ SCENARIOS = [
              "expr": "40 * max(0, min(1, (900 - adjusted_time) / 600))", "round": R2},
             {"id": "score", "label": "Score (max 100)", "expr": "2*tactics_mean + time_score"},
         ],
-        "result": {"value": "score", "better": "higher"},
+        "result": {"value": "score", "better": "higher", "places": 2},
         "tie_break": [{"value": "adjusted_time", "better": "lower"}],
         "status_from": "timekeeper",
         "status": {
@@ -253,7 +253,7 @@ SCENARIOS = [
              "method": "mean", "round": R2},
             {"id": "score", "label": "Score", "expr": "max(0, panel_score - 5*safety_violation)"},
         ],
-        "result": {"value": "score", "better": "higher"},
+        "result": {"value": "score", "better": "higher", "places": 2},
         "tie_break": [{"value": "safety_violation", "better": "lower"},
                       {"value": "command_mean", "better": "higher"}],
         "status": {"dns": {"points": "0", "order": "last"}},
@@ -287,7 +287,7 @@ SCENARIOS = [
             {"id": "panel_score", "label": "Median of the judges' totals", "per": "panel",
              "of": "judge_total", "method": "median"},
         ],
-        "result": {"value": "panel_score", "better": "higher"},
+        "result": {"value": "panel_score", "better": "higher", "places": 2},
         "tie_break": [{"value": "time", "better": "lower"}],
         "status": {
             "dns": {"points": "0", "order": "last"},
@@ -331,7 +331,7 @@ SCENARIOS = [
              "expr": "10 * min(1, (420 - time) / 240)", "round": R2},
             {"id": "score", "label": "Score (max 100)", "expr": "protocol + time_bonus"},
         ],
-        "result": {"value": "score", "better": "higher"},
+        "result": {"value": "score", "better": "higher", "places": 2},
         "tie_break": [{"value": "time", "better": "lower"}],
         "status": {"dns": {"points": "0", "order": "last"}},
         "points": {"method": "raw"},
@@ -357,7 +357,7 @@ SCENARIOS = [
             {"id": "relay_time", "label": "Relay time with penalties (s)",
              "expr": "time + 15*dropped_equipment + 60*missed_obstacle"},
         ],
-        "result": {"value": "relay_time", "better": "lower"},
+        "result": {"value": "relay_time", "better": "lower", "places": 2},
         "status_from": "timekeeper",
         "status": {
             "dnf": {"set": {"time": "900"}, "order": "normal"},

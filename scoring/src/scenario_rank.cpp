@@ -196,6 +196,7 @@ scenario_standings score_scenario(const rulebook& rules, std::size_t scenario_in
         return a.entrant < b.entrant;
     });
     out.entries = std::move(entries);
+    std::sort(out.not_run.begin(), out.not_run.end());
     return out;
 }
 

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <iomanip>
 #include <sstream>
 
 namespace aplc::codec {
@@ -19,6 +18,31 @@ std::string_view state_name(sc::entry_state s) {
     case sc::entry_state::failed: return "failed";
     }
     return "";
+}
+
+// Terminal columns by code points, not bytes, so "Nguyễn Văn Hùng" lines up with "Tan Wei Ming".
+std::size_t columns(const std::string& text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+    }));
+}
+
+std::string clip(const std::string& text, std::size_t width) {
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0U) == 0x80U) continue;
+        if (seen++ == width) return text.substr(0, i);
+    }
+    return text;
+}
+
+std::string left(const std::string& text, std::size_t width) {
+    std::string cut = clip(text, width - 1);
+    return cut + std::string(width - columns(cut), ' ');
+}
+
+std::string right(const std::string& text, std::size_t width) {
+    return columns(text) >= width ? " " + text : std::string(width - columns(text), ' ') + text;
 }
 
 int declared_places(const sc::scenario& s, const std::string& value) {
@@ -124,21 +148,20 @@ std::string format_table(const sc::rulebook& rules, const sc::standings& s) {
     out << ev.name << "\n";
     for (std::size_t i = 0; i < s.scenarios.size(); ++i) {
         const auto& def = ev.scenarios[i];
-        out << "\n" << def.name << " (" << def.id.value << ", day " << def.day << ")\n";
-        out << std::left << std::setw(6) << "rank" << std::setw(28) << "entrant" << std::setw(6) << "div"
-            << std::right << std::setw(14) << "result" << std::setw(14) << "points" << "  note\n";
+        out << "\n" << def.name << " (" << def.id.value << ", day " << def.day << ")\n"
+            << left("rank", 6) << left("entrant", 36) << left("div", 8) << right("result", 14)
+            << right("points", 14) << "  note\n";
         for (const auto& e : s.scenarios[i].entries) {
             const auto& who = info(rules, e.entrant);
-            std::string name = (who.country.empty() ? "" : who.country + " ") + who.name;
-            if (name.size() > 27) name = name.substr(0, 27);
             bool ranked = e.state == sc::entry_state::ranked;
             std::string note = e.status != sc::run_status::completed ? std::string{sc::to_string(e.status)} : "";
             if (!e.decided_by.empty()) note += (note.empty() ? "" : ", ") + std::string{"tie: "} + e.decided_by;
             if (!ranked) note += std::string{state_name(e.state)} + (e.error ? ": " + e.error->detail : "");
-            out << std::left << std::setw(6) << (ranked ? std::to_string(e.rank) : "-") << std::setw(28) << name
-                << std::setw(6) << e.division << std::right << std::setw(14)
-                << (e.result ? e.result->to_string(declared_places(def, def.result)) : "")
-                << std::setw(14) << (ranked ? e.points.to_string(points_places(def)) : "") << "  " << note << "\n";
+            out << left(ranked ? std::to_string(e.rank) : "-", 6)
+                << left((who.country.empty() ? "" : who.country + " ") + who.name, 36)
+                << left(e.division, 8)
+                << right(e.result ? e.result->to_string(declared_places(def, def.result)) : "", 14)
+                << right(ranked ? e.points.to_string(points_places(def)) : "", 14) << "  " << note << "\n";
         }
         if (!s.scenarios[i].not_run.empty()) out << "  not run yet: " << s.scenarios[i].not_run.size() << "\n";
     }
@@ -149,10 +172,9 @@ std::string format_table(const sc::rulebook& rules, const sc::standings& s) {
         out << "\n" << ranking.name << "\n";
         for (const auto& row : ranking.rows) {
             const auto& who = info(rules, row.entrant);
-            std::string name = (who.country.empty() ? "" : who.country + " ") + who.name;
-            if (name.size() > 35) name = name.substr(0, 35);
-            out << std::left << std::setw(6) << row.rank << std::setw(36) << name << std::setw(6) << row.division
-                << std::right << std::setw(14) << row.total.to_string(places)
+            out << left(std::to_string(row.rank), 6)
+                << left((who.country.empty() ? "" : who.country + " ") + who.name, 36)
+                << left(row.division, 8) << right(row.total.to_string(places), 14)
                 << (row.decided_by.empty() ? "" : "  tie: " + row.decided_by) << "\n";
         }
     }
