@@ -67,11 +67,12 @@ outcome<number> aggregate(const value_def& how, int designated_judge, std::vecto
     case aggregate_method::designated:
         for (const auto& m : marks)
             if (m.judge == designated_judge) return m.value;
-        return rejection{errc::missing_value, "the " + how.role + "'s mark for " + how.of +
-                                                  " is missing"};
+        return rejection{errc::missing_value,
+                         "the " + how.role + "'s mark for " + how.of + " is missing"};
     case aggregate_method::trimmed: {
         auto pos = sorted_positions(marks);
-        for (int i = 0; i < how.drop_low; ++i) marks[pos[static_cast<std::size_t>(i)]].dropped = true;
+        for (int i = 0; i < how.drop_low; ++i)
+            marks[pos[static_cast<std::size_t>(i)]].dropped = true;
         for (int i = 0; i < how.drop_high; ++i)
             marks[pos[pos.size() - 1 - static_cast<std::size_t>(i)]].dropped = true;
         return how.then == aggregate_method::mean ? mean_of(marks) : sum_of(marks);

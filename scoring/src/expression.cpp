@@ -34,7 +34,9 @@ bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-rejection overflow() { return {errc::arithmetic_overflow, "a result is too large to hold exactly"}; }
+rejection overflow() {
+    return {errc::arithmetic_overflow, "a result is too large to hold exactly"};
+}
 
 outcome<number> checked(std::optional<number> value) {
     if (!value) return overflow();
@@ -63,8 +65,8 @@ public:
 
 private:
     rejection fail(const std::string& what) const {
-        return {errc::bad_expression,
-                what + " at column " + std::to_string(pos_ + 1) + " of \"" + std::string{text_} + "\""};
+        return {errc::bad_expression, what + " at column " + std::to_string(pos_ + 1) + " of \"" +
+                                          std::string{text_} + "\""};
     }
 
     void skip_space() {
@@ -118,9 +120,12 @@ private:
         int node = *left;
         for (;;) {
             expression::op kind{};
-            if (accept("+")) kind = expression::op::add;
-            else if (accept("-")) kind = expression::op::subtract;
-            else return node;
+            if (accept("+"))
+                kind = expression::op::add;
+            else if (accept("-"))
+                kind = expression::op::subtract;
+            else
+                return node;
             auto right = parse_product();
             if (!right) return right;
             node = binary(kind, node, *right);
@@ -133,9 +138,12 @@ private:
         int node = *left;
         for (;;) {
             expression::op kind{};
-            if (accept("*")) kind = expression::op::multiply;
-            else if (accept("/")) kind = expression::op::divide;
-            else return node;
+            if (accept("*"))
+                kind = expression::op::multiply;
+            else if (accept("/"))
+                kind = expression::op::divide;
+            else
+                return node;
             auto right = parse_unary();
             if (!right) return right;
             node = binary(kind, node, *right);
@@ -289,7 +297,8 @@ outcome<number> apply_binary(expression::op kind, const number& a, const number&
         if (!b.is_integer() || !e)
             return rejection{errc::fractional_exponent,
                              "exponent " + b.to_string() + " is not a whole number"};
-        if (a.is_zero() && *e < 0) return rejection{errc::division_by_zero, "0 to a negative power"};
+        if (a.is_zero() && *e < 0)
+            return rejection{errc::division_by_zero, "0 to a negative power"};
         return checked(a.power(*e));
     }
     case op::less: return truth(a < b);
@@ -319,9 +328,7 @@ outcome<number> apply_rounding(expression::op kind, const number& x, const numbe
 
 outcome<number> expression::eval(int index, std::span<const std::optional<number>> slots) const {
     const node& n = nodes_[static_cast<std::size_t>(index)];
-    auto arg = [&](int i) {
-        return eval(args_[static_cast<std::size_t>(n.first_arg + i)], slots);
-    };
+    auto arg = [&](int i) { return eval(args_[static_cast<std::size_t>(n.first_arg + i)], slots); };
     switch (n.kind) {
     case op::constant: return n.value;
     case op::variable: {

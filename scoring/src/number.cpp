@@ -93,8 +93,7 @@ std::optional<number> number::parse(std::string_view text) {
 std::optional<number> number::ratio(int128 p, int128 q) {
     if (q == 0) return std::nullopt;
     if (q < 0) {
-        if (p == int128_min || q == int128_min)
-            return std::nullopt;
+        if (p == int128_min || q == int128_min) return std::nullopt;
         p = -p;
         q = -q;
     }
@@ -148,8 +147,8 @@ std::optional<number> number::times(const number& other) const {
 
 std::optional<number> number::divided_by(const number& other) const {
     if (other.num_ == 0 || other.num_ == int128_min) return std::nullopt;
-    number reciprocal = other.num_ < 0 ? number{-other.den_, -other.num_}
-                                       : number{other.den_, other.num_};
+    number reciprocal =
+        other.num_ < 0 ? number{-other.den_, -other.num_} : number{other.den_, other.num_};
     return times(reciprocal);
 }
 
@@ -212,8 +211,7 @@ std::optional<number> number::round(rounding r) const {
 std::optional<std::int64_t> number::to_int64() const {
     if (!is_integer()) return std::nullopt;
     int128 v = num_ / den_;
-    if (v > int64_max || v < int64_min)
-        return std::nullopt;
+    if (v > int64_max || v < int64_min) return std::nullopt;
     return static_cast<std::int64_t>(v);
 }
 

@@ -41,8 +41,8 @@ rank_outcome rank_by(std::vector<int> items, int levels, Compare compare, Displa
     for (std::size_t k = 0; k < items.size(); ++k) {
         auto i = static_cast<std::size_t>(items[k]);
         bool tied_above = k > 0 && full(items[k - 1], items[k]) == 0;
-        out.rank[i] = tied_above ? out.rank[static_cast<std::size_t>(items[k - 1])]
-                                 : static_cast<int>(k) + 1;
+        out.rank[i] =
+            tied_above ? out.rank[static_cast<std::size_t>(items[k - 1])] : static_cast<int>(k) + 1;
         int level = k > 0 ? separating(items[k - 1], items[k]) : -1;
         if (level < 0 && k + 1 < items.size()) level = separating(items[k], items[k + 1]);
         out.decided[i] = level;

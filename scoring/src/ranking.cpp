@@ -29,8 +29,7 @@ std::vector<component_view> components_of(const rulebook& rules, const ranking_d
         component_view v{si, how, how->weight, {}};
         v.entry_of.assign(rules.entrants().size(), nullptr);
         for (const auto& e : scenarios[si].entries)
-            if (e.state == entry_state::ranked)
-                v.entry_of[*rules.entrant_index(e.entrant)] = &e;
+            if (e.state == entry_state::ranked) v.entry_of[*rules.entrant_index(e.entrant)] = &e;
         out.push_back(std::move(v));
     };
     if (def.components.empty()) {
@@ -112,9 +111,10 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
             f.places.push_back(place);
             row.components.push_back(points);
             if (explain)
-                row.explanation.push_back(sc.id.value + ": " +
-                                          (points ? points->to_string() : std::string{"not scored yet"}) +
-                                          (c.weight != number::of(1) ? " (weight " + c.weight.to_string() + ")" : ""));
+                row.explanation.push_back(
+                    sc.id.value + ": " +
+                    (points ? points->to_string() : std::string{"not scored yet"}) +
+                    (c.weight != number::of(1) ? " (weight " + c.weight.to_string() + ")" : ""));
         }
         if (def.round) row.total = row.total.round(*def.round).value_or(row.total);
         if (explain) row.explanation.push_back("total = " + row.total.to_string());
@@ -131,12 +131,14 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
                 const auto* e = c.entry_of[static_cast<std::size_t>(who[r])];
                 if (!e) continue;
                 for (const auto& [n, v] : e->values)
-                    if (n == def.tie_break[t].value) total = total.value_or(number{}).plus(v).value_or(v);
+                    if (n == def.tie_break[t].value)
+                        total = total.value_or(number{}).plus(v).value_or(v);
             }
             value_totals[t].push_back(total);
         }
     }
-    auto compare_num = [](const std::optional<number>& a, const std::optional<number>& b, better dir) {
+    auto compare_num = [](const std::optional<number>& a, const std::optional<number>& b,
+                          better dir) {
         if (!a || !b) return a ? -1 : (b ? 1 : 0);
         if (*a == *b) return 0;
         return (dir == better::higher ? *a > *b : *a < *b) ? -1 : 1;
@@ -174,7 +176,10 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
         }
         return 0;
     };
-    auto display = [&](int a, int b) { return rows[static_cast<std::size_t>(a)].entrant < rows[static_cast<std::size_t>(b)].entrant; };
+    auto display = [&](int a, int b) {
+        return rows[static_cast<std::size_t>(a)].entrant <
+               rows[static_cast<std::size_t>(b)].entrant;
+    };
     auto tie_name = [&](int level) -> std::string {
         if (level < 0) return "";
         if (level > static_cast<int>(def.tie_break.size())) return "shared";

@@ -61,9 +61,8 @@ private:
 
     bool division_known(const std::string& d) const {
         const auto& ds = book_.event_->divisions;
-        return d.empty() || std::any_of(ds.begin(), ds.end(), [&](const division& x) {
-                   return x.id == d;
-               });
+        return d.empty() ||
+               std::any_of(ds.begin(), ds.end(), [&](const division& x) { return x.id == d; });
     }
 
     std::vector<std::optional<number>> attributes_of(const std::map<std::string, number>& own,
@@ -90,7 +89,8 @@ private:
         if (info.id.value.empty()) add(path + ".id", "is empty");
         std::size_t index = book_.entrants_.size();
         if (!book_.entrant_by_id_.emplace(info.id.value, index).second)
-            add(path + ".id", "'" + info.id.value + "' is used twice (teams and members share ids)");
+            add(path + ".id",
+                "'" + info.id.value + "' is used twice (teams and members share ids)");
         if (!division_known(info.division))
             add(path + ".division", "'" + info.division + "' is not one of the event's divisions");
         book_.entrants_.push_back(std::move(info));
@@ -174,8 +174,8 @@ void rulebook_builder::compile_scenario(std::size_t index) {
     if (s.id.value.empty()) add(path + ".id", "is empty");
     if (!book_.scenario_by_id_.emplace(s.id.value, index).second)
         add(path + ".id", "'" + s.id.value + "' is used twice");
-    if (!e.days.empty() && std::none_of(e.days.begin(), e.days.end(),
-                                        [&](const day& d) { return d.number == s.day; }))
+    if (!e.days.empty() &&
+        std::none_of(e.days.begin(), e.days.end(), [&](const day& d) { return d.number == s.day; }))
         add(path + ".day", "day " + std::to_string(s.day) + " is not one of the event's days");
     for (std::size_t i = 0; i < book_.entrants_.size(); ++i)
         if (book_.entrants_[i].kind == s.entry) c.entrants.push_back(static_cast<int>(i));
@@ -195,15 +195,19 @@ void rulebook_builder::bind_panel(const scenario& s, compiled_scenario& c,
     std::set<std::string> seen;
     for (std::size_t i = 0; i < s.panel.size(); ++i) {
         auto j = book_.judge_index(s.panel[i]);
-        if (!j) add(at(path + ".panel", i), "'" + s.panel[i].value + "' is not a judge of the event");
+        if (!j)
+            add(at(path + ".panel", i), "'" + s.panel[i].value + "' is not a judge of the event");
         else if (!seen.insert(s.panel[i].value).second)
             add(at(path + ".panel", i), "'" + s.panel[i].value + "' is on the panel twice");
-        else c.panel.push_back(static_cast<int>(*j));
+        else
+            c.panel.push_back(static_cast<int>(*j));
     }
     for (const auto& [role, judge] : s.roles) {
         auto j = book_.judge_index(judge);
-        if (!j) add(path + ".roles." + role, "'" + judge.value + "' is not a judge of the event");
-        else c.roles.emplace(role, static_cast<int>(*j));
+        if (!j)
+            add(path + ".roles." + role, "'" + judge.value + "' is not a judge of the event");
+        else
+            c.roles.emplace(role, static_cast<int>(*j));
     }
     if (!s.status_from.empty() && !s.roles.contains(s.status_from))
         add(path + ".status_from", "'" + s.status_from + "' is not one of the scenario's roles");
@@ -300,7 +304,8 @@ void rulebook_builder::bind_panel_value(const scenario& s, compiled_scenario& c,
             add(vpath + ".role", "'" + d.role + "' is not one of the scenario's roles");
         else if (std::find(c.panel.begin(), c.panel.end(), role->second) == c.panel.end())
             add(vpath + ".role", "the judge holding '" + d.role + "' is not on the panel");
-        else cv.role_judge = role->second;
+        else
+            cv.role_judge = role->second;
     }
 }
 
@@ -316,8 +321,8 @@ void rulebook_builder::bind_result(const scenario& s, compiled_scenario& c,
     };
     c.result_slot = known_entry_name(s.result);
     if (c.result_slot < 0)
-        add(path + ".result", "'" + s.result +
-                                  "' is not a panel or entry value, nor a field one role fills");
+        add(path + ".result",
+            "'" + s.result + "' is not a panel or entry value, nor a field one role fills");
     for (std::size_t i = 0; i < s.tie_break.size(); ++i) {
         int slot = known_entry_name(s.tie_break[i].value);
         if (slot < 0)
@@ -345,8 +350,8 @@ void rulebook_builder::bind_status(const scenario& s, compiled_scenario& c,
                 return v.id == target && v.level != value_level::judge;
             });
             if (slot == c.slots.end() || !(is_role_field || is_value)) {
-                add(spath + ".set." + target, "'" + target +
-                                                  "' is not a role's field or an entry value");
+                add(spath + ".set." + target,
+                    "'" + target + "' is not a role's field or an entry value");
                 continue;
             }
             cs.set.emplace_back(slot->second, bind(c, text, spath + ".set." + target, visible,

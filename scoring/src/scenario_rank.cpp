@@ -59,11 +59,12 @@ group_stats stats_of(const scenario_view& s, const std::vector<entry_result>& en
 
 // result/best*max (best/result*max when lower is better). With no positive best the share is
 // undefined: everyone gets 0, as PractiScore does for a division whose best hit factor is 0.
-outcome<number> percent_of_best(const scenario_view& s, const number& result, const group_stats& g) {
+outcome<number> percent_of_best(const scenario_view& s, const number& result,
+                                const group_stats& g) {
     const number& max = s.def.points.max;
     if (!g.best || !(*g.best > number{}) || !(result > number{})) return number{};
-    auto ratio = s.def.direction == better::higher ? result.divided_by(*g.best)
-                                                   : g.best->divided_by(result);
+    auto ratio =
+        s.def.direction == better::higher ? result.divided_by(*g.best) : g.best->divided_by(result);
     auto points = ratio ? ratio->times(max) : std::nullopt;
     if (!points) return rejection{errc::arithmetic_overflow, "points are too large"};
     return *points;
@@ -83,7 +84,8 @@ outcome<number> rank_points(const scenario_view& s, int rank, int tied) {
     return *mean;
 }
 
-outcome<number> formula_points(const scenario_view& s, const entry_result& e, const group_stats& g) {
+outcome<number> formula_points(const scenario_view& s, const entry_result& e,
+                               const group_stats& g) {
     std::vector<std::optional<number>> env(static_cast<std::size_t>(s.c.slot_count));
     env[static_cast<std::size_t>(s.c.result_slot)] = e.result;
     env[static_cast<std::size_t>(s.c.best_slot)] = g.best;
@@ -114,7 +116,8 @@ void award_points(const scenario_view& s, std::vector<entry_result>& entries,
             return entries[static_cast<std::size_t>(j)].rank == e.rank;
         }));
         auto p = points_for(s, e, g, tied);
-        if (p && s.def.points.round) p = outcome<number>{p->round(*s.def.points.round).value_or(*p)};
+        if (p && s.def.points.round)
+            p = outcome<number>{p->round(*s.def.points.round).value_or(*p)};
         if (!p) {
             e.state = entry_state::failed;
             e.error = p.error();
@@ -144,7 +147,8 @@ void rank_group(const scenario_view& s, std::vector<entry_result>& entries,
         return compare_numbers(value_named(x, t.value), value_named(y, t.value), t.direction);
     };
     auto display = [&](int a, int b) {
-        return entries[static_cast<std::size_t>(a)].entrant < entries[static_cast<std::size_t>(b)].entrant;
+        return entries[static_cast<std::size_t>(a)].entrant <
+               entries[static_cast<std::size_t>(b)].entrant;
     };
     int levels = 1 + static_cast<int>(tb.size());
     auto ranked = rank_by(group, levels, compare, display);
@@ -153,16 +157,18 @@ void rank_group(const scenario_view& s, std::vector<entry_result>& entries,
         auto k = static_cast<std::size_t>(i);
         e.rank = ranked.rank[k];
         int d = ranked.decided[k];
-        e.decided_by = d < 0 ? "" : (d >= levels ? "shared" : tb[static_cast<std::size_t>(d - 1)].value);
+        e.decided_by =
+            d < 0 ? "" : (d >= levels ? "shared" : tb[static_cast<std::size_t>(d - 1)].value);
     }
 }
 
 } // namespace
 
-scenario_standings score_scenario(const rulebook& rules, std::size_t scenario_index,
-                                  std::span<const std::vector<const indexed_sheet*>> sheets_by_entrant,
-                                  std::span<const std::optional<run_status>> rulings,
-                                  const standings_options& options) {
+scenario_standings
+score_scenario(const rulebook& rules, std::size_t scenario_index,
+               std::span<const std::vector<const indexed_sheet*>> sheets_by_entrant,
+               std::span<const std::optional<run_status>> rulings,
+               const standings_options& options) {
     scenario_view s{rules.source().scenarios[scenario_index], rules.compiled(scenario_index)};
     scenario_standings out;
     out.scenario = s.def.id;
@@ -176,7 +182,8 @@ scenario_standings score_scenario(const rulebook& rules, std::size_t scenario_in
         }
         bool explain = wants_explanation(rules, who, options);
         explain_any = explain_any || explain;
-        entries.push_back(compute_entry(rules, scenario_index, who, sheets_by_entrant[k], rulings[k], explain));
+        entries.push_back(
+            compute_entry(rules, scenario_index, who, sheets_by_entrant[k], rulings[k], explain));
     }
     std::map<std::string, std::vector<int>> groups;
     for (std::size_t i = 0; i < entries.size(); ++i)
@@ -187,14 +194,16 @@ scenario_standings score_scenario(const rulebook& rules, std::size_t scenario_in
         award_points(s, entries, group, explain_any);
     }
     bool by_division = s.def.by_division;
-    std::stable_sort(entries.begin(), entries.end(), [&](const entry_result& a, const entry_result& b) {
-        bool ra = a.state == entry_state::ranked;
-        bool rb = b.state == entry_state::ranked;
-        if (ra != rb) return ra;
-        if (by_division && a.division != b.division) return a.division < b.division;
-        if (a.rank != b.rank) return a.rank < b.rank;
-        return a.entrant < b.entrant;
-    });
+    std::stable_sort(entries.begin(), entries.end(),
+                     [&](const entry_result& a, const entry_result& b) {
+                         bool ra = a.state == entry_state::ranked;
+                         bool rb = b.state == entry_state::ranked;
+                         if (ra != rb) return ra;
+                         if (by_division && a.division != b.division)
+                             return a.division < b.division;
+                         if (a.rank != b.rank) return a.rank < b.rank;
+                         return a.entrant < b.entrant;
+                     });
     out.entries = std::move(entries);
     std::sort(out.not_run.begin(), out.not_run.end());
     return out;

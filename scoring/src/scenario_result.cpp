@@ -48,7 +48,8 @@ run_status status_of(const entry_context& x, std::optional<run_status> ruling) {
         return s && s->status ? *s->status : run_status::completed;
     }
     std::array<int, 4> votes{};
-    for (const auto* s : x.sheets) ++votes[static_cast<std::size_t>(s->status.value_or(run_status::completed))];
+    for (const auto* s : x.sheets)
+        ++votes[static_cast<std::size_t>(s->status.value_or(run_status::completed))];
     std::size_t best = 0;
     for (std::size_t i = 1; i < votes.size(); ++i)
         if (votes[i] >= votes[best]) best = i; // a tie goes to the more severe status
@@ -57,21 +58,25 @@ run_status status_of(const entry_context& x, std::optional<run_status> ruling) {
 
 bool overridden(const compiled_status* rule, int slot) {
     if (!rule) return false;
-    return std::any_of(rule->set.begin(), rule->set.end(), [&](const auto& s) { return s.first == slot; });
+    return std::any_of(rule->set.begin(), rule->set.end(),
+                       [&](const auto& s) { return s.first == slot; });
 }
 
 std::vector<judge_id> missing_judges(const entry_context& x, const compiled_status* rule) {
     std::vector<int> needed;
     for (std::size_t f = 0; f < x.def.fields.size(); ++f) {
         const field_def& fd = x.def.fields[f];
-        if (fd.from.empty()) needed.insert(needed.end(), x.c.panel.begin(), x.c.panel.end());
-        else if (!overridden(rule, x.c.field_slot[f])) needed.push_back(x.c.roles.at(fd.from));
+        if (fd.from.empty())
+            needed.insert(needed.end(), x.c.panel.begin(), x.c.panel.end());
+        else if (!overridden(rule, x.c.field_slot[f]))
+            needed.push_back(x.c.roles.at(fd.from));
     }
     std::sort(needed.begin(), needed.end());
     needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
     std::vector<judge_id> missing;
     for (int j : needed)
-        if (!sheet_of(x, j)) missing.push_back(x.rules.source().judges[static_cast<std::size_t>(j)].id);
+        if (!sheet_of(x, j))
+            missing.push_back(x.rules.source().judges[static_cast<std::size_t>(j)].id);
     return missing;
 }
 
@@ -131,7 +136,8 @@ std::string explain_marks(const entry_context& x, const std::vector<mark>& marks
     std::string text;
     for (const auto& m : marks) {
         if (!text.empty()) text += ", ";
-        text += judge_name(x, m.judge) + " " + m.value.to_string() + (m.dropped ? " (dropped)" : "");
+        text +=
+            judge_name(x, m.judge) + " " + m.value.to_string() + (m.dropped ? " (dropped)" : "");
     }
     return text;
 }
@@ -175,8 +181,9 @@ outcome<number> panel_value(entry_eval& e, std::size_t v,
                                    [&](const compiled_value& c) { return c.slot == cv.of_slot; });
             m = per_judge[static_cast<std::size_t>(of - e.x.c.values.begin())][k];
         }
-        if (!m) return rejection{errc::missing_value, judge_name(e.x, e.x.c.panel[k]) +
-                                                          " gave no value for " + d.of};
+        if (!m)
+            return rejection{errc::missing_value,
+                             judge_name(e.x, e.x.c.panel[k]) + " gave no value for " + d.of};
         marks.push_back({e.x.c.panel[k], *m, false});
     }
     auto r = aggregate(d, cv.role_judge, marks);
@@ -201,7 +208,8 @@ outcome<number> entry_value(entry_eval& e, std::size_t v) {
     if (r && e.x.explain)
         e.out.explanation.push_back(
             d.id + " = " + expr.text() + explain_bindings(e.x, expr, e.env) + " = " +
-            exact.to_string() + (d.round ? " -> " + r->to_string() + " (" + describe(*d.round) + ")" : ""));
+            exact.to_string() +
+            (d.round ? " -> " + r->to_string() + " (" + describe(*d.round) + ")" : ""));
     return r;
 }
 
@@ -238,7 +246,8 @@ std::optional<rejection> evaluate_entry(entry_eval& e, const compiled_status* ru
             if (auto value = e.env[static_cast<std::size_t>(e.x.c.values[v].slot)])
                 e.out.values.emplace_back(e.x.def.values[v].id, *value);
     e.out.result = e.env[static_cast<std::size_t>(e.x.c.result_slot)];
-    if (!e.out.result) return rejection{errc::missing_value, "the result '" + e.x.def.result + "' has no value"};
+    if (!e.out.result)
+        return rejection{errc::missing_value, "the result '" + e.x.def.result + "' has no value"};
     return std::nullopt;
 }
 

@@ -8,10 +8,11 @@ namespace aplc::scoring::detail {
 
 // sheets_by_entrant[k] holds the sheets for compiled.entrants[k]; rulings likewise (nullopt:
 // no ruling).
-scenario_standings score_scenario(const rulebook& rules, std::size_t scenario_index,
-                                  std::span<const std::vector<const indexed_sheet*>> sheets_by_entrant,
-                                  std::span<const std::optional<run_status>> rulings,
-                                  const standings_options& options);
+scenario_standings
+score_scenario(const rulebook& rules, std::size_t scenario_index,
+               std::span<const std::vector<const indexed_sheet*>> sheets_by_entrant,
+               std::span<const std::optional<run_status>> rulings,
+               const standings_options& options);
 
 // The values and result of one entry (no rank or points yet). A fixed award for a status
 // (e.g. DQ: 0 points) gives no result and needs no sheet.

@@ -21,11 +21,11 @@ std::string_view kind_name(field_kind k) {
 std::optional<rejection> check_value(const field_def& f, const number& v) {
     std::string name = "'" + f.id + "'";
     if (f.kind == field_kind::check && v != number::of(0) && v != number::of(1))
-        return reject(errc::value_out_of_range, name + " is a yes/no check: 1 or 0, not " +
-                                                    v.to_string());
+        return reject(errc::value_out_of_range,
+                      name + " is a yes/no check: 1 or 0, not " + v.to_string());
     if ((f.kind == field_kind::counter) && !v.is_integer())
-        return reject(errc::value_off_step, name + " counts occurrences: a whole number, not " +
-                                                v.to_string());
+        return reject(errc::value_off_step,
+                      name + " counts occurrences: a whole number, not " + v.to_string());
     std::optional<number> low = f.min;
     if (!low && (f.kind == field_kind::counter || f.kind == field_kind::time)) low = number{};
     if (low && v < *low)
@@ -70,7 +70,8 @@ std::optional<rejection> check_authority(const rulebook& rules, const scenario& 
     if (!rules.source().judges_own_country && !judge.country.empty() &&
         judge.country == rules.entrants()[*e].country)
         return reject(errc::judge_own_country, "'" + sh.judge.value + "' may not score " +
-                                                   sh.entrant.value + ", a team of their own country");
+                                                   sh.entrant.value +
+                                                   ", a team of their own country");
     return std::nullopt;
 }
 
@@ -106,8 +107,8 @@ std::optional<rejection> check_sheet(const rulebook& rules, const sheet& sh, boo
     if (!completed) return std::nullopt; // a DNF, DNS or DQ sheet may leave fields empty
     for (const auto& f : s.fields)
         if (!f.optional && fills(s, sh.judge, f) && !sh.values.contains(f.id))
-            return reject(errc::missing_field, "the " + std::string{kind_name(f.kind)} + " '" +
-                                                   f.id + "' has no value");
+            return reject(errc::missing_field,
+                          "the " + std::string{kind_name(f.kind)} + " '" + f.id + "' has no value");
     return std::nullopt;
 }
 

@@ -17,7 +17,8 @@ std::vector<indexed_sheet> index_sheets(const rulebook& rules, std::span<const s
         auto en = rules.entrant_index(s.entrant);
         auto ju = rules.judge_index(s.judge);
         if (!sc || !en || !ju) continue;
-        indexed_sheet x{static_cast<int>(*sc), static_cast<int>(*en), static_cast<int>(*ju), {}, s.status};
+        indexed_sheet x{
+            static_cast<int>(*sc), static_cast<int>(*en), static_cast<int>(*ju), {}, s.status};
         const auto& fields = rules.source().scenarios[*sc].fields;
         x.fields.resize(fields.size());
         for (std::size_t f = 0; f < fields.size(); ++f)

@@ -22,18 +22,24 @@ inline run_result run_aplc(const std::string& args) {
     if (!pipe) return r;
     std::array<char, 4096> buffer{};
     std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+        r.out.append(buffer.data(), n);
     int raw = ::pclose(pipe);
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
     if (FILE* f = std::fopen(err_file.c_str(), "r")) {
-        while ((n = std::fread(buffer.data(), 1, buffer.size(), f)) > 0) r.err.append(buffer.data(), n);
+        while ((n = std::fread(buffer.data(), 1, buffer.size(), f)) > 0)
+            r.err.append(buffer.data(), n);
         std::fclose(f);
     }
     std::remove(err_file.c_str());
     return r;
 }
 
-inline std::string data(const std::string& name) { return std::string{APLC_TEST_DATA} + "/" + name; }
-inline std::string example(const std::string& name) { return std::string{APLC_EXAMPLES} + "/" + name; }
+inline std::string data(const std::string& name) {
+    return std::string{APLC_TEST_DATA} + "/" + name;
+}
+inline std::string example(const std::string& name) {
+    return std::string{APLC_EXAMPLES} + "/" + name;
+}
 
 } // namespace aplc::test

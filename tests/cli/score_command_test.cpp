@@ -24,8 +24,9 @@ TEST_CASE("aplc --help lists the subcommands and each has its own --help") {
 }
 
 TEST_CASE("a wrong option gives a one-line error and exit status 2") {
-    for (const char* args : {"--frobnicate", "score --format pdf " APLC_TEST_DATA "/diving_2000.event.json",
-                             "score", "nonsense"}) {
+    for (const char* args :
+         {"--frobnicate", "score --format pdf " APLC_TEST_DATA "/diving_2000.event.json", "score",
+          "nonsense"}) {
         INFO(args);
         auto r = run_aplc(args);
         CHECK(r.status == 2);
@@ -92,7 +93,8 @@ TEST_CASE("aplc score --explain shows how each of a team's numbers was made") {
     // Final dive 6: marks 7.5 8.5 8 9 8 8 7.5, DD 3.4 -> kept 40 -> 40 * 3.4 * 0.6 = 81.6
     CHECK(r.out.find("final-6 / xiong-ni") != std::string::npos);
     CHECK(r.out.find("J4 9 (dropped)") != std::string::npos);
-    CHECK(r.out.find("dive = kept * dd * 0.6 where kept = 40, dd = 3.4 = 81.6") != std::string::npos);
+    CHECK(r.out.find("dive = kept * dd * 0.6 where kept = 40, dd = 3.4 = 81.6") !=
+          std::string::npos);
     CHECK(r.out.find("total = 708.72") != std::string::npos);
     SECTION("an unknown team is refused") {
         auto bad = run_aplc("score --explain nobody " + data("diving_2000.event.json"));

@@ -44,13 +44,15 @@ inline json base_event() {
 
 // A scenario judged by J1..J5 on one criterion "mark" (0-10, 0.5 steps).
 inline json panel_scenario(const std::string& id, const json& values, const std::string& result) {
-    return {{"id", id},
-            {"name", id},
-            {"day", 1},
-            {"panel", {"J1", "J2", "J3", "J4", "J5"}},
-            {"fields", {{{"id", "mark"}, {"kind", "criterion"}, {"min", "0"}, {"max", "10"}, {"step", "0.5"}}}},
-            {"values", values},
-            {"result", {{"value", result}, {"better", "higher"}}}};
+    return {
+        {"id", id},
+        {"name", id},
+        {"day", 1},
+        {"panel", {"J1", "J2", "J3", "J4", "J5"}},
+        {"fields",
+         {{{"id", "mark"}, {"kind", "criterion"}, {"min", "0"}, {"max", "10"}, {"step", "0.5"}}}},
+        {"values", values},
+        {"result", {{"value", result}, {"better", "higher"}}}};
 }
 
 inline void add_marks(json& event, const std::string& scenario, const std::string& entrant,

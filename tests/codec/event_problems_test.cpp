@@ -9,10 +9,19 @@ json riot_with_panel(std::vector<std::string> panel, int drop_high, int drop_low
     json e = base_event();
     json s = panel_scenario("riot", json::array(), "panel");
     s["panel"] = panel;
-    s["values"] = {{{"id", "panel"}, {"per", "panel"}, {"of", "mark"}, {"method", "trimmed"},
-                    {"drop_high", drop_high}, {"drop_low", drop_low}, {"then", "mean"}}};
-    e["scenarios"].push_back(panel_scenario("first", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m"));
-    e["scenarios"].push_back(panel_scenario("second", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m"));
+    s["values"] = {{{"id", "panel"},
+                    {"per", "panel"},
+                    {"of", "mark"},
+                    {"method", "trimmed"},
+                    {"drop_high", drop_high},
+                    {"drop_low", drop_low},
+                    {"then", "mean"}}};
+    e["scenarios"].push_back(panel_scenario(
+        "first", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"),
+        "m"));
+    e["scenarios"].push_back(panel_scenario(
+        "second", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"),
+        "m"));
     e["scenarios"].push_back(s);
     return e;
 }
@@ -21,7 +30,8 @@ json riot_with_panel(std::vector<std::string> panel, int drop_high, int drop_low
 
 TEST_CASE("a trimmed mean that drops more marks than the panel has is refused with its path") {
     auto ps = problems_of(riot_with_panel({"J1", "J2", "J3"}, 2, 2));
-    CHECK(has_problem(ps, "scenarios[2].values[0]", "trimmed drops 4 marks but the panel has 3 judges"));
+    CHECK(has_problem(ps, "scenarios[2].values[0]",
+                      "trimmed drops 4 marks but the panel has 3 judges"));
     CHECK(problems_of(riot_with_panel({"J1", "J2", "J3"}, 1, 1)).empty());
 }
 
@@ -48,7 +58,8 @@ TEST_CASE("references to things that do not exist are refused") {
         {"id": "score", "expr": "m + bonus"},
         {"id": "t", "per": "panel", "of": "nothing", "method": "mean"},
         {"id": "d", "per": "panel", "of": "mark", "method": "designated", "role": "timekeeper"}
-    ])"), "missing");
+    ])"),
+                            "missing");
     s["panel"] = {"J1", "J9"};
     s["day"] = 7;
     s["tie_break"] = {{{"value", "ghost"}}};
@@ -58,14 +69,16 @@ TEST_CASE("references to things that do not exist are refused") {
     CHECK(has_problem(ps, "scenarios[0].day", "day 7 is not one of the event's days"));
     CHECK(has_problem(ps, "scenarios[0].values[1].expr", "unknown name 'bonus'"));
     CHECK(has_problem(ps, "scenarios[0].values[2].of", "'nothing' is not a panel field"));
-    CHECK(has_problem(ps, "scenarios[0].values[3].role", "'timekeeper' is not one of the scenario's roles"));
+    CHECK(has_problem(ps, "scenarios[0].values[3].role",
+                      "'timekeeper' is not one of the scenario's roles"));
     CHECK(has_problem(ps, "scenarios[0].result", "'missing'"));
     CHECK(has_problem(ps, "scenarios[0].tie_break[0].value", "'ghost'"));
 }
 
 TEST_CASE("an entry value may not read a panel field directly") {
     json e = base_event();
-    e["scenarios"].push_back(panel_scenario("s", json::parse(R"([{"id": "score", "expr": "mark * 2"}])"), "score"));
+    e["scenarios"].push_back(
+        panel_scenario("s", json::parse(R"([{"id": "score", "expr": "mark * 2"}])"), "score"));
     CHECK(has_problem(problems_of(e), "scenarios[0].values[0].expr",
                       "'mark' is not known for the entry as a whole"));
 }
@@ -75,7 +88,8 @@ TEST_CASE("a malformed formula is refused with the column") {
     e["scenarios"].push_back(panel_scenario("s", json::parse(R"([
         {"id": "m", "per": "panel", "of": "mark", "method": "mean"},
         {"id": "score", "expr": "m * (2 + "}
-    ])"), "score"));
+    ])"),
+                                            "score"));
     CHECK(has_problem(problems_of(e), "scenarios[0].values[1].expr", "at column 10"));
 }
 
@@ -83,7 +97,9 @@ TEST_CASE("ids must be unique and criteria need a range") {
     json e = base_event();
     e["teams"][1]["id"] = "AAA";
     e["teams"][2]["members"][0]["id"] = "A1";
-    json s = panel_scenario("s", json::parse(R"([{"id": "mark", "per": "panel", "of": "mark", "method": "mean"}])"), "mark");
+    json s = panel_scenario(
+        "s", json::parse(R"([{"id": "mark", "per": "panel", "of": "mark", "method": "mean"}])"),
+        "mark");
     s["fields"][0].erase("max");
     e["scenarios"].push_back(s);
     e["scenarios"].push_back(s);
@@ -97,22 +113,27 @@ TEST_CASE("ids must be unique and criteria need a range") {
 
 TEST_CASE("an individual ranking cannot count a team scenario") {
     json e = base_event();
-    e["scenarios"].push_back(panel_scenario("s", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m"));
-    e["rankings"] = {{{"id", "ind"}, {"name", "Individual"}, {"of", "member"}, {"scenarios", {{{"id", "s"}}}}}};
+    e["scenarios"].push_back(panel_scenario(
+        "s", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m"));
+    e["rankings"] = {
+        {{"id", "ind"}, {"name", "Individual"}, {"of", "member"}, {"scenarios", {{{"id", "s"}}}}}};
     CHECK(has_problem(problems_of(e), "rankings[0].scenarios[0].id", "ranks teams"));
 }
 
 TEST_CASE("a status rule can only set a role's field or an entry value") {
     json e = base_event();
-    json s = panel_scenario("s", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m");
+    json s = panel_scenario(
+        "s", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m");
     s["status"] = {{"dnf", {{"set", {{"mark", "0"}}}}}};
     e["scenarios"].push_back(s);
-    CHECK(has_problem(problems_of(e), "scenarios[0].status.dnf.set.mark", "is not a role's field or an entry value"));
+    CHECK(has_problem(problems_of(e), "scenarios[0].status.dnf.set.mark",
+                      "is not a role's field or an entry value"));
 }
 
 TEST_CASE("every sheet in the file is checked, with a stable code") {
     json e = base_event();
-    e["scenarios"].push_back(panel_scenario("s", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m"));
+    e["scenarios"].push_back(panel_scenario(
+        "s", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m"));
     add_marks(e, "s", "AAA", {"8", "8", "8", "8", "8"});
     e["sheets"][1]["values"]["mark"] = "8.25";
     auto ps = problems_of(e);

@@ -7,12 +7,11 @@ namespace {
 
 json trimmed_mean_event() {
     json e = base_event();
-    e["scenarios"].push_back(panel_scenario(
-        "riot", json::parse(R"([
+    e["scenarios"].push_back(panel_scenario("riot", json::parse(R"([
           {"id": "panel", "per": "panel", "of": "mark", "method": "trimmed",
            "drop_high": 1, "drop_low": 1, "then": "mean", "round": {"places": 2, "mode": "half_up"}}
         ])"),
-        "panel"));
+                                            "panel"));
     return e;
 }
 
@@ -20,7 +19,7 @@ json trimmed_mean_event() {
 
 TEST_CASE("trimmed mean drops one high and one low mark") {
     json e = trimmed_mean_event();
-    add_marks(e, "riot", "AAA", {"9", "7", "8", "10", "6"}); // keeps 9, 7, 8 -> 8
+    add_marks(e, "riot", "AAA", {"9", "7", "8", "10", "6"});    // keeps 9, 7, 8 -> 8
     add_marks(e, "riot", "BBB", {"8", "8.5", "7", "9.5", "7"}); // keeps 8, 8.5, 7 -> 7.83
     auto rules = rules_of(e);
     auto s = standings_of(rules, {sc::entrant_id{"BBB"}});
@@ -47,7 +46,8 @@ TEST_CASE("median, sum, min and max combine a panel's marks") {
         {"id": "low", "per": "panel", "of": "mark", "method": "min"},
         {"id": "high", "per": "panel", "of": "mark", "method": "max"},
         {"id": "avg", "per": "panel", "of": "mark", "method": "mean"}
-    ])"), "med"));
+    ])"),
+                                            "med"));
     add_marks(e, "s", "AAA", {"4", "9", "6.5", "10", "1"});
     auto s = standings_of(rules_of(e));
     const auto& a = entry(s, 0, "AAA");
@@ -64,12 +64,15 @@ TEST_CASE("per-judge totals are combined by the panel, then entry values use the
         {"id": "judge_total", "per": "judge", "expr": "mark + 2 * style"},
         {"id": "panel", "per": "panel", "of": "judge_total", "method": "mean"},
         {"id": "score", "expr": "panel * 10"}
-    ])"), "score");
+    ])"),
+                             "score");
     sc["fields"].push_back({{"id", "style"}, {"kind", "criterion"}, {"min", "0"}, {"max", "5"}});
     e["scenarios"].push_back(sc);
     const char* judges[] = {"J1", "J2", "J3", "J4", "J5"};
     for (int i = 0; i < 5; ++i)
-        e["sheets"].push_back({{"scenario", "s"}, {"entrant", "AAA"}, {"judge", judges[i]},
+        e["sheets"].push_back({{"scenario", "s"},
+                               {"entrant", "AAA"},
+                               {"judge", judges[i]},
                                {"values", {{"mark", std::to_string(i + 4)}, {"style", "1"}}}});
     auto s = standings_of(rules_of(e));
     // judge totals 6, 7, 8, 9, 10 -> mean 8 -> score 80
@@ -82,7 +85,8 @@ TEST_CASE("the designated judge's mark is used and majority decides a yes/no che
         {"id": "official_time", "per": "panel", "of": "time", "method": "designated", "role": "timekeeper"},
         {"id": "safe", "per": "panel", "of": "secured", "method": "majority"},
         {"id": "score", "expr": "100 - official_time + 20 * safe"}
-    ])"), "score");
+    ])"),
+                             "score");
     sc["roles"] = {{"timekeeper", "J2"}};
     sc["fields"] = json::parse(R"([{"id": "time", "kind": "time", "max": "600", "step": "0.01"},
                                    {"id": "secured", "kind": "check"}])");
@@ -91,7 +95,9 @@ TEST_CASE("the designated judge's mark is used and majority decides a yes/no che
     const char* times[] = {"50", "42.5", "51", "49", "48"};
     const char* secured[] = {"1", "0", "1", "1", "0"};
     for (int i = 0; i < 5; ++i)
-        e["sheets"].push_back({{"scenario", "s"}, {"entrant", "AAA"}, {"judge", judges[i]},
+        e["sheets"].push_back({{"scenario", "s"},
+                               {"entrant", "AAA"},
+                               {"judge", judges[i]},
                                {"values", {{"time", times[i]}, {"secured", secured[i]}}}});
     auto s = standings_of(rules_of(e));
     CHECK(value_of(entry(s, 0, "AAA"), "official_time") == "42.5");
@@ -119,15 +125,20 @@ TEST_CASE("a declared tie-break separates equal results and says so") {
     json sc = panel_scenario("s", json::parse(R"([
         {"id": "score", "per": "panel", "of": "mark", "method": "mean"},
         {"id": "run_time", "expr": "time"}
-    ])"), "score");
+    ])"),
+                             "score");
     sc["roles"] = {{"timekeeper", "TK"}};
     sc["fields"].push_back({{"id", "time"}, {"kind", "time"}, {"from", "timekeeper"}});
     sc["tie_break"] = {{{"value", "run_time"}, {"better", "lower"}}};
     e["scenarios"].push_back(sc);
     add_marks(e, "s", "AAA", {"8", "8", "8", "8", "8"});
     add_marks(e, "s", "BBB", {"8", "8", "8", "8", "8"});
-    e["sheets"].push_back({{"scenario", "s"}, {"entrant", "AAA"}, {"judge", "TK"}, {"values", {{"time", "1:05.20"}}}});
-    e["sheets"].push_back({{"scenario", "s"}, {"entrant", "BBB"}, {"judge", "TK"}, {"values", {{"time", "64.9"}}}});
+    e["sheets"].push_back({{"scenario", "s"},
+                           {"entrant", "AAA"},
+                           {"judge", "TK"},
+                           {"values", {{"time", "1:05.20"}}}});
+    e["sheets"].push_back(
+        {{"scenario", "s"}, {"entrant", "BBB"}, {"judge", "TK"}, {"values", {{"time", "64.9"}}}});
     auto s = standings_of(rules_of(e));
     CHECK(entry(s, 0, "BBB").rank == 1);
     CHECK(entry(s, 0, "AAA").rank == 2);

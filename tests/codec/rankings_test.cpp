@@ -11,12 +11,14 @@ using namespace aplc::test;
 namespace {
 
 json mean_scenario(const std::string& id, int day) {
-    json s = panel_scenario(id, json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m");
+    json s = panel_scenario(
+        id, json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m");
     s["day"] = day;
     return s;
 }
 
-void add_all(json& e, const std::string& scenario, const std::string& who, const std::string& mark) {
+void add_all(json& e, const std::string& scenario, const std::string& who,
+             const std::string& mark) {
     add_marks(e, scenario, who, {mark, mark, mark, mark, mark});
 }
 
@@ -32,7 +34,8 @@ const sc::ranking_row& row_of(const sc::ranking_standings& r, const std::string&
 TEST_CASE("the overall total is a weighted sum with a subtotal per day") {
     json e = base_event();
     e["scenarios"] = {mean_scenario("a", 1), mean_scenario("b", 2)};
-    e["rankings"] = {{{"id", "overall"}, {"name", "Overall"},
+    e["rankings"] = {{{"id", "overall"},
+                      {"name", "Overall"},
                       {"scenarios", {{{"id", "a"}}, {{"id", "b"}, {"weight", "1.5"}}}}}};
     add_all(e, "a", "AAA", "8");
     add_all(e, "b", "AAA", "6");
@@ -84,9 +87,12 @@ TEST_CASE("overall tie-breaks apply in the declared order and the deciding one i
 TEST_CASE("countback compares numbers of firsts, then seconds") {
     json e = base_event();
     e["scenarios"] = {mean_scenario("a", 1), mean_scenario("b", 1), mean_scenario("c", 1)};
-    add_all(e, "a", "AAA", "9"), add_all(e, "b", "AAA", "3"), add_all(e, "c", "AAA", "3"); // 1st, 3rd, 3rd = 15
-    add_all(e, "a", "BBB", "8"), add_all(e, "b", "BBB", "4"), add_all(e, "c", "BBB", "3"); // 2nd, 2nd, 3rd = 15
-    add_all(e, "a", "CCC", "1"), add_all(e, "b", "CCC", "7"), add_all(e, "c", "CCC", "7"); // 3rd, 1st, 1st = 15
+    add_all(e, "a", "AAA", "9"), add_all(e, "b", "AAA", "3"),
+        add_all(e, "c", "AAA", "3"); // 1st, 3rd, 3rd = 15
+    add_all(e, "a", "BBB", "8"), add_all(e, "b", "BBB", "4"),
+        add_all(e, "c", "BBB", "3"); // 2nd, 2nd, 3rd = 15
+    add_all(e, "a", "CCC", "1"), add_all(e, "b", "CCC", "7"),
+        add_all(e, "c", "CCC", "7"); // 3rd, 1st, 1st = 15
     e["rankings"] = {{{"id", "o"}, {"name", "O"}, {"tie_break", {{{"by", "countback"}}}}}};
     auto s = standings_of(rules_of(e));
     const auto& rows = s.rankings[0].rows;
@@ -103,9 +109,10 @@ TEST_CASE("a team counts its best members in an individual scenario") {
     json solo = mean_scenario("solo", 1);
     solo["entry"] = "member";
     e["scenarios"] = {solo};
-    e["rankings"] = {
-        {{"id", "teams"}, {"name", "Teams"}, {"scenarios", {{{"id", "solo"}, {"combine", "sum"}, {"count", 1}}}}},
-        {{"id", "people"}, {"name", "People"}, {"of", "member"}}};
+    e["rankings"] = {{{"id", "teams"},
+                      {"name", "Teams"},
+                      {"scenarios", {{{"id", "solo"}, {"combine", "sum"}, {"count", 1}}}}},
+                     {{"id", "people"}, {"name", "People"}, {"of", "member"}}};
     add_all(e, "solo", "A1", "6");
     add_all(e, "solo", "A2", "9");
     add_all(e, "solo", "B1", "7");
@@ -126,7 +133,8 @@ TEST_CASE("a team counts its best members in an individual scenario") {
 TEST_CASE("shuffling teams, judges and sheets never changes the standings") {
     json e = base_event();
     e["scenarios"] = {mean_scenario("a", 1), mean_scenario("b", 2)};
-    e["scenarios"][1]["values"] = json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "trimmed", "drop_high": 1, "drop_low": 1, "then": "sum"}])");
+    e["scenarios"][1]["values"] = json::parse(
+        R"([{"id": "m", "per": "panel", "of": "mark", "method": "trimmed", "drop_high": 1, "drop_low": 1, "then": "sum"}])");
     e["rankings"] = {{{"id", "o"}, {"name", "O"}, {"tie_break", {{{"by", "wins"}}}}}};
     const char* teams[] = {"AAA", "BBB", "CCC", "DDD"};
     for (int t = 0; t < 4; ++t) {

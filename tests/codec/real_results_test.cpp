@@ -55,7 +55,8 @@ TEST_CASE("Sydney 2000 men's 3 m springboard is reproduced to the published digi
     SECTION("the two published dive scores") {
         for (const auto& [key, score] : expected["dive_scores"].items()) {
             auto slash = key.find('/');
-            const auto& e = entry(s, scenario_at(rules, key.substr(slash + 1)), key.substr(0, slash));
+            const auto& e =
+                entry(s, scenario_at(rules, key.substr(slash + 1)), key.substr(0, slash));
             CHECK(*e.result == dec(score.get<std::string>()));
         }
     }

@@ -9,15 +9,22 @@ sc::rulebook timed_rules(bool own_country_allowed) {
     json e = base_event();
     e["event"]["judges_own_country"] = own_country_allowed;
     e["judges"].push_back({{"id", "JA"}, {"name", "From A"}, {"country", "AAA"}});
-    json s = panel_scenario("s", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m");
+    json s = panel_scenario(
+        "s", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m");
     s["panel"] = {"J1", "J2", "JA"};
     s["roles"] = {{"timekeeper", "TK"}};
     s["status_from"] = "timekeeper";
-    s["fields"].push_back({{"id", "time"}, {"kind", "time"}, {"max", "600"}, {"step", "0.01"}, {"from", "timekeeper"}});
+    s["fields"].push_back({{"id", "time"},
+                           {"kind", "time"},
+                           {"max", "600"},
+                           {"step", "0.01"},
+                           {"from", "timekeeper"}});
     s["fields"].push_back({{"id", "hits"}, {"kind", "counter"}, {"max", "20"}});
     s["fields"].push_back({{"id", "safe"}, {"kind", "check"}, {"optional", true}});
     e["scenarios"].push_back(s);
-    e["scenarios"].push_back(panel_scenario("solo", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m"));
+    e["scenarios"].push_back(panel_scenario(
+        "solo", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"),
+        "m"));
     e["scenarios"][1]["entry"] = "member";
     return rules_of(e);
 }
@@ -56,8 +63,12 @@ TEST_CASE("sheets that do not fit the scenario are rejected with a stable code")
         s.entrant = {"A1"};
         CHECK(code_of(rules, s) == "unknown_entrant");
     }
-    SECTION("unknown_judge") { CHECK(code_of(rules, judge_sheet("J99", {{"mark", "7"}})) == "unknown_judge"); }
-    SECTION("judge_not_on_panel") { CHECK(code_of(rules, judge_sheet("J5", {{"mark", "7"}})) == "judge_not_on_panel"); }
+    SECTION("unknown_judge") {
+        CHECK(code_of(rules, judge_sheet("J99", {{"mark", "7"}})) == "unknown_judge");
+    }
+    SECTION("judge_not_on_panel") {
+        CHECK(code_of(rules, judge_sheet("J5", {{"mark", "7"}})) == "judge_not_on_panel");
+    }
     SECTION("unknown_field") {
         auto s = ok;
         s.values.emplace("style", sc::number::of(1));
@@ -68,17 +79,25 @@ TEST_CASE("sheets that do not fit the scenario are rejected with a stable code")
         s.values.emplace("time", sc::number::of(100));
         CHECK(code_of(rules, s) == "field_not_for_judge");
     }
-    SECTION("missing_field") { CHECK(code_of(rules, judge_sheet("J1", {{"mark", "7"}})) == "missing_field"); }
+    SECTION("missing_field") {
+        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "7"}})) == "missing_field");
+    }
     SECTION("value_out_of_range: above max, below min, over the time cap, a check that is 2") {
-        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "10.5"}, {"hits", "1"}})) == "value_out_of_range");
-        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "-0.5"}, {"hits", "1"}})) == "value_out_of_range");
-        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "5"}, {"hits", "-1"}})) == "value_out_of_range");
+        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "10.5"}, {"hits", "1"}})) ==
+              "value_out_of_range");
+        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "-0.5"}, {"hits", "1"}})) ==
+              "value_out_of_range");
+        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "5"}, {"hits", "-1"}})) ==
+              "value_out_of_range");
         CHECK(code_of(rules, judge_sheet("TK", {{"time", "600.01"}})) == "value_out_of_range");
-        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "5"}, {"hits", "1"}, {"safe", "2"}})) == "value_out_of_range");
+        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "5"}, {"hits", "1"}, {"safe", "2"}})) ==
+              "value_out_of_range");
     }
     SECTION("value_off_step: a half-point scale, a fractional count, hundredths of a second") {
-        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "7.25"}, {"hits", "1"}})) == "value_off_step");
-        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "7"}, {"hits", "1.5"}})) == "value_off_step");
+        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "7.25"}, {"hits", "1"}})) ==
+              "value_off_step");
+        CHECK(code_of(rules, judge_sheet("J1", {{"mark", "7"}, {"hits", "1.5"}})) ==
+              "value_off_step");
         CHECK(code_of(rules, judge_sheet("TK", {{"time", "12.345"}})) == "value_off_step");
     }
     SECTION("bad_run_status: only the timekeeper records the run status here") {
@@ -103,7 +122,8 @@ TEST_CASE("judge_own_country: a judge may not score their own country when the e
 
 TEST_CASE("value_not_a_number: a sheet value that is no number is refused when decoded") {
     auto decoded = aplc::codec::decode_sheet(
-        json{{"scenario", "s"}, {"entrant", "BBB"}, {"judge", "J1"}, {"values", {{"mark", "8,5"}}}}, "sheet");
+        json{{"scenario", "s"}, {"entrant", "BBB"}, {"judge", "J1"}, {"values", {{"mark", "8,5"}}}},
+        "sheet");
     REQUIRE(std::holds_alternative<sc::problem>(decoded));
     CHECK(std::get<sc::problem>(decoded).message.rfind("value_not_a_number", 0) == 0);
 }

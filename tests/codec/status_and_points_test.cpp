@@ -8,8 +8,11 @@ namespace {
 // A timed course: result = time + 30 s per missed task, lower is better; timekeeper TK.
 json timed_event(const json& points, const json& status) {
     json e = base_event();
-    json s = {{"id", "course"}, {"name", "Course"}, {"day", 1},
-              {"roles", {{"timekeeper", "TK"}}}, {"status_from", "timekeeper"},
+    json s = {{"id", "course"},
+              {"name", "Course"},
+              {"day", 1},
+              {"roles", {{"timekeeper", "TK"}}},
+              {"status_from", "timekeeper"},
               {"fields", json::parse(R"([
                   {"id": "time", "kind": "time", "max": "1080", "step": "0.01", "from": "timekeeper"},
                   {"id": "missed", "kind": "counter", "from": "timekeeper"}])")},
@@ -23,7 +26,8 @@ json timed_event(const json& points, const json& status) {
 
 void add_run(json& e, const std::string& who, const std::string& time, const std::string& missed,
              const std::string& status = "") {
-    json sheet = {{"scenario", "course"}, {"entrant", who}, {"judge", "TK"}, {"values", json::object()}};
+    json sheet = {
+        {"scenario", "course"}, {"entrant", who}, {"judge", "TK"}, {"values", json::object()}};
     if (!time.empty()) sheet["values"]["time"] = time;
     if (!missed.empty()) sheet["values"]["missed"] = missed;
     if (!status.empty()) sheet["status"] = status;
@@ -33,8 +37,10 @@ void add_run(json& e, const std::string& who, const std::string& time, const std
 } // namespace
 
 TEST_CASE("a DNF counts as the time cap plus penalties and is ranked with everyone") {
-    json e = timed_event({{"method", "raw"}},
-                         json::parse(R"({"dnf": {"set": {"course_time": "1080 + 30 * missed"}, "order": "normal"}})"));
+    json e = timed_event(
+        {{"method", "raw"}},
+        json::parse(
+            R"({"dnf": {"set": {"course_time": "1080 + 30 * missed"}, "order": "normal"}})"));
     add_run(e, "AAA", "900", "1");
     add_run(e, "BBB", "", "2", "dnf");
     add_run(e, "CCC", "1000", "4");
@@ -64,7 +70,10 @@ TEST_CASE("without a rule, DNF, DNS and DQ score 0 and place after every finishe
 }
 
 TEST_CASE("percent of best: lower-is-better results score best/result of the maximum") {
-    json e = timed_event({{"method", "percent_of_best"}, {"max", "100"}, {"round", {{"places", 2}, {"mode", "half_up"}}}}, nullptr);
+    json e = timed_event({{"method", "percent_of_best"},
+                          {"max", "100"},
+                          {"round", {{"places", 2}, {"mode", "half_up"}}}},
+                         nullptr);
     add_run(e, "AAA", "400", "0");
     add_run(e, "BBB", "600", "0");
     add_run(e, "CCC", "450", "0");
@@ -77,9 +86,9 @@ TEST_CASE("percent of best: lower-is-better results score best/result of the max
 TEST_CASE("percent of best is computed within each division when the scenario says so") {
     json e = timed_event({{"method", "percent_of_best"}, {"max", "50"}}, nullptr);
     e["scenarios"][0]["by_division"] = true;
-    add_run(e, "AAA", "400", "0"); // men
-    add_run(e, "BBB", "500", "0"); // men
-    add_run(e, "CCC", "800", "0"); // women
+    add_run(e, "AAA", "400", "0");  // men
+    add_run(e, "BBB", "500", "0");  // men
+    add_run(e, "CCC", "800", "0");  // women
     add_run(e, "DDD", "1000", "0"); // women
     auto s = standings_of(rules_of(e));
     CHECK(entry(s, 0, "AAA").rank == 1);
@@ -109,7 +118,8 @@ TEST_CASE("rank points: tied entrants share the better place's points, or the av
 }
 
 TEST_CASE("formula points in the decathlon style a*(b-T)^c, floored") {
-    json points = {{"method", "formula"}, {"formula", "floor(0.5 * max(0, 1200 - result) ^ 2 / 100)"}};
+    json points = {{"method", "formula"},
+                   {"formula", "floor(0.5 * max(0, 1200 - result) ^ 2 / 100)"}};
     json e = timed_event(points, nullptr);
     add_run(e, "AAA", "1000.5", "0"); // 0.5 * 199.5^2 / 100 = 199.00125 -> 199
     add_run(e, "BBB", "1080", "4");   // 1200 -> 0
@@ -129,7 +139,8 @@ TEST_CASE("a rule that cannot be computed fails only that entry, with its code")
         {"id": "m", "per": "panel", "of": "mark", "method": "mean"},
         {"id": "ratio", "expr": "10 / m"},
         {"id": "huge", "expr": "(ratio * 100000000000000000000) ^ 3"}
-    ])"), "ratio");
+    ])"),
+                            "ratio");
     e["scenarios"].push_back(s);
     add_marks(e, "s", "AAA", {"0", "0", "0", "0", "0"});
     add_marks(e, "s", "BBB", {"5", "5", "5", "5", "5"});

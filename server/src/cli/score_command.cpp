@@ -14,8 +14,10 @@ namespace aplc {
 namespace sc = aplc::scoring;
 
 void register_score_command(CLI::App& app, score_options& options) {
-    auto* cmd = app.add_subcommand("score", "Compute the standings of an event file (with its sheets)");
-    cmd->add_option("EVENT", options.event_file, "event file (JSON, schemas/event.schema.json)")->required();
+    auto* cmd =
+        app.add_subcommand("score", "Compute the standings of an event file (with its sheets)");
+    cmd->add_option("EVENT", options.event_file, "event file (JSON, schemas/event.schema.json)")
+        ->required();
     cmd->add_option("--format", options.format, "json (schemas/standings.schema.json) or table")
         ->check(CLI::IsMember({"json", "table"}));
     cmd->add_option("--explain", options.explain,

@@ -60,7 +60,8 @@ public:
     sc::number decimal(const json& j, const std::string& path) {
         auto v = decode_decimal(j);
         if (!v) {
-            problems.push_back({path, "is not an exact decimal (write it as a string, e.g. \"8.5\")"});
+            problems.push_back(
+                {path, "is not an exact decimal (write it as a string, e.g. \"8.5\")"});
             return {};
         }
         return *v;
@@ -84,8 +85,10 @@ public:
 
 sc::rounding decode_rounding(const json& j) {
     static const std::map<std::string, sc::round_mode> modes{
-        {"half_up", sc::round_mode::half_up},   {"half_even", sc::round_mode::half_even},
-        {"truncate", sc::round_mode::truncate}, {"floor", sc::round_mode::floor},
+        {"half_up", sc::round_mode::half_up},
+        {"half_even", sc::round_mode::half_even},
+        {"truncate", sc::round_mode::truncate},
+        {"floor", sc::round_mode::floor},
         {"ceil", sc::round_mode::ceil}};
     return {j.at("places").get<int>(), modes.at(j.at("mode").get<std::string>())};
 }
@@ -96,18 +99,23 @@ sc::better decode_better(const json& obj) {
 
 sc::aggregate_method decode_method(const std::string& m) {
     static const std::map<std::string, sc::aggregate_method> methods{
-        {"mean", sc::aggregate_method::mean},       {"median", sc::aggregate_method::median},
-        {"sum", sc::aggregate_method::sum},         {"trimmed", sc::aggregate_method::trimmed},
+        {"mean", sc::aggregate_method::mean},
+        {"median", sc::aggregate_method::median},
+        {"sum", sc::aggregate_method::sum},
+        {"trimmed", sc::aggregate_method::trimmed},
         {"designated", sc::aggregate_method::designated},
-        {"majority", sc::aggregate_method::majority}, {"min", sc::aggregate_method::min},
+        {"majority", sc::aggregate_method::majority},
+        {"min", sc::aggregate_method::min},
         {"max", sc::aggregate_method::max}};
     return methods.at(m);
 }
 
 sc::field_def decode_field(reader& r, const json& j, const std::string& path) {
     static const std::map<std::string, sc::field_kind> kinds{
-        {"criterion", sc::field_kind::criterion}, {"counter", sc::field_kind::counter},
-        {"time", sc::field_kind::time}, {"check", sc::field_kind::check},
+        {"criterion", sc::field_kind::criterion},
+        {"counter", sc::field_kind::counter},
+        {"time", sc::field_kind::time},
+        {"check", sc::field_kind::check},
         {"number", sc::field_kind::number}};
     sc::field_def f;
     f.id = j.at("id").get<std::string>();
@@ -151,9 +159,11 @@ sc::points_rule decode_points(reader& r, const json& j, const std::string& path)
     if (auto max = r.optional_decimal(j, "max", path)) p.max = *max;
     if (j.contains("table"))
         for (std::size_t i = 0; i < j.at("table").size(); ++i)
-            p.table.push_back(r.decimal(j.at("table")[i], path + ".table[" + std::to_string(i) + "]"));
+            p.table.push_back(
+                r.decimal(j.at("table")[i], path + ".table[" + std::to_string(i) + "]"));
     if (auto beyond = r.optional_decimal(j, "beyond_table", path)) p.beyond_table = *beyond;
-    p.ties = reader::str(j, "ties", "best") == "average" ? sc::tie_share::average : sc::tie_share::best;
+    p.ties =
+        reader::str(j, "ties", "best") == "average" ? sc::tie_share::average : sc::tie_share::best;
     p.formula_text = reader::str(j, "formula");
     if (j.contains("round")) p.round = decode_rounding(j.at("round"));
     return p;
@@ -176,7 +186,8 @@ sc::scenario decode_scenario(reader& r, const json& j, const std::string& path) 
     s.id = {j.at("id").get<std::string>()};
     s.name = j.at("name").get<std::string>();
     s.day = j.value("day", 1);
-    s.entry = reader::str(j, "entry", "team") == "member" ? sc::entry_kind::member : sc::entry_kind::team;
+    s.entry =
+        reader::str(j, "entry", "team") == "member" ? sc::entry_kind::member : sc::entry_kind::team;
     for (const auto& p : list_of(j, "panel")) s.panel.push_back({p.get<std::string>()});
     for (const auto& [role, judge] : object_of(j, "roles").items())
         s.roles.emplace(role, sc::judge_id{judge.get<std::string>()});
@@ -186,7 +197,8 @@ sc::scenario decode_scenario(reader& r, const json& j, const std::string& path) 
     for (const auto& v : list_of(j, "values")) s.values.push_back(decode_value(v));
     s.result = j.at("result").at("value").get<std::string>();
     s.direction = decode_better(j.at("result"));
-    if (j.at("result").contains("places")) s.display_places = j.at("result").at("places").get<int>();
+    if (j.at("result").contains("places"))
+        s.display_places = j.at("result").at("places").get<int>();
     for (const auto& t : list_of(j, "tie_break"))
         s.tie_break.push_back({t.at("value").get<std::string>(), decode_better(t)});
     s.by_division = j.value("by_division", false);
@@ -205,10 +217,13 @@ sc::ranking_def decode_ranking(reader& r, const json& j, const std::string& path
     for (std::size_t i = 0; i < comps.size(); ++i) {
         sc::ranking_component c;
         c.scenario = {comps[i].at("id").get<std::string>()};
-        if (auto w = r.optional_decimal(comps[i], "weight", path + ".scenarios[" + std::to_string(i) + "]")) c.weight = *w;
+        if (auto w = r.optional_decimal(comps[i], "weight",
+                                        path + ".scenarios[" + std::to_string(i) + "]"))
+            c.weight = *w;
         std::string combine = reader::str(comps[i], "combine", "sum");
-        c.combine = combine == "mean" ? sc::member_combine::mean
-                                      : (combine == "best" ? sc::member_combine::best : sc::member_combine::sum);
+        c.combine = combine == "mean"
+                        ? sc::member_combine::mean
+                        : (combine == "best" ? sc::member_combine::best : sc::member_combine::sum);
         c.count = comps[i].value("count", 0);
         d.components.push_back(c);
     }
@@ -218,11 +233,14 @@ sc::ranking_def decode_ranking(reader& r, const json& j, const std::string& path
     if (j.contains("places")) d.display_places = j.at("places").get<int>();
     if (j.contains("round")) d.round = decode_rounding(j.at("round"));
     static const std::map<std::string, sc::ranking_tie_kind> kinds{
-        {"wins", sc::ranking_tie_kind::wins}, {"countback", sc::ranking_tie_kind::countback},
-        {"scenario", sc::ranking_tie_kind::scenario}, {"total", sc::ranking_tie_kind::value_total}};
+        {"wins", sc::ranking_tie_kind::wins},
+        {"countback", sc::ranking_tie_kind::countback},
+        {"scenario", sc::ranking_tie_kind::scenario},
+        {"total", sc::ranking_tie_kind::value_total}};
     for (const auto& t : list_of(j, "tie_break"))
         d.tie_break.push_back({kinds.at(t.at("by").get<std::string>()),
-                               {reader::str(t, "scenario")}, reader::str(t, "value"),
+                               {reader::str(t, "scenario")},
+                               reader::str(t, "value"),
                                decode_better(t)});
     return d;
 }
@@ -231,18 +249,24 @@ void decode_people(reader& r, const json& doc, sc::event& e) {
     for (std::size_t t = 0; t < doc.at("teams").size(); ++t) {
         const auto& j = doc.at("teams")[t];
         std::string path = "teams[" + std::to_string(t) + "]";
-        sc::team team{{j.at("id").get<std::string>()}, j.at("name").get<std::string>(),
-                      reader::str(j, "country"), reader::str(j, "division"), {}, r.attributes(j, path)};
+        sc::team team{{j.at("id").get<std::string>()},
+                      j.at("name").get<std::string>(),
+                      reader::str(j, "country"),
+                      reader::str(j, "division"),
+                      {},
+                      r.attributes(j, path)};
         const auto& members = list_of(j, "members");
         for (std::size_t m = 0; m < members.size(); ++m)
-            team.members.push_back({{members[m].at("id").get<std::string>()},
-                                    members[m].at("name").get<std::string>(),
-                                    reader::str(members[m], "division"),
-                                    r.attributes(members[m], path + ".members[" + std::to_string(m) + "]")});
+            team.members.push_back(
+                {{members[m].at("id").get<std::string>()},
+                 members[m].at("name").get<std::string>(),
+                 reader::str(members[m], "division"),
+                 r.attributes(members[m], path + ".members[" + std::to_string(m) + "]")});
         e.teams.push_back(std::move(team));
     }
     for (const auto& j : doc.at("judges"))
-        e.judges.push_back({{j.at("id").get<std::string>()}, j.at("name").get<std::string>(),
+        e.judges.push_back({{j.at("id").get<std::string>()},
+                            j.at("name").get<std::string>(),
                             reader::str(j, "country")});
 }
 
@@ -255,7 +279,9 @@ std::variant<sc::sheet, sc::problem> decode_sheet(const json& j, const std::stri
     s.judge = {j.at("judge").get<std::string>()};
     for (const auto& [field, value] : object_of(j, "values").items()) {
         auto v = decode_sheet_value(value);
-        if (!v) return sc::problem{path + ".values." + field, "value_not_a_number: '" + value.dump() + "' is not a number"};
+        if (!v)
+            return sc::problem{path + ".values." + field,
+                               "value_not_a_number: '" + value.dump() + "' is not a number"};
         s.values.emplace(field, *v);
     }
     if (j.contains("status")) s.status = sc::parse_run_status(j.at("status").get<std::string>());
@@ -277,21 +303,25 @@ std::variant<sc::event, std::vector<sc::problem>> decode_event(const json& doc) 
     const auto& attrs = list_of(doc, "attributes");
     for (std::size_t i = 0; i < attrs.size(); ++i) {
         e.attributes.push_back(attrs[i].at("id").get<std::string>());
-        if (auto d = r.optional_decimal(attrs[i], "default", "attributes[" + std::to_string(i) + "]"))
+        if (auto d =
+                r.optional_decimal(attrs[i], "default", "attributes[" + std::to_string(i) + "]"))
             e.attribute_defaults.emplace(e.attributes.back(), *d);
     }
     decode_people(r, doc, e);
     const auto& scenarios = doc.at("scenarios");
     for (std::size_t i = 0; i < scenarios.size(); ++i)
-        e.scenarios.push_back(decode_scenario(r, scenarios[i], "scenarios[" + std::to_string(i) + "]"));
+        e.scenarios.push_back(
+            decode_scenario(r, scenarios[i], "scenarios[" + std::to_string(i) + "]"));
     const auto& rankings = list_of(doc, "rankings");
     for (std::size_t i = 0; i < rankings.size(); ++i)
         e.rankings.push_back(decode_ranking(r, rankings[i], "rankings[" + std::to_string(i) + "]"));
     const auto& sheets = list_of(doc, "sheets");
     for (std::size_t i = 0; i < sheets.size(); ++i) {
         auto s = decode_sheet(sheets[i], "sheets[" + std::to_string(i) + "]");
-        if (auto* p = std::get_if<sc::problem>(&s)) r.problems.push_back(*p);
-        else e.sheets.push_back(std::get<sc::sheet>(std::move(s)));
+        if (auto* p = std::get_if<sc::problem>(&s))
+            r.problems.push_back(*p);
+        else
+            e.sheets.push_back(std::get<sc::sheet>(std::move(s)));
     }
     for (const auto& run : list_of(doc, "runs"))
         e.rulings.push_back({{run.at("scenario").get<std::string>()},

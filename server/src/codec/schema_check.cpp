@@ -22,11 +22,12 @@ std::string path_of(const std::vector<std::string>& context) {
     for (const auto& part : context) {
         if (part == "<root>" || part.size() < 2) continue;
         std::string inner = part.substr(1, part.size() - 2);
-        bool index = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
-            return c >= '0' && c <= '9';
-        });
-        if (index) path += "[" + inner + "]";
-        else path += (path.empty() ? "" : ".") + inner;
+        bool index = !inner.empty() && std::all_of(inner.begin(), inner.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
+        if (index)
+            path += "[" + inner + "]";
+        else
+            path += (path.empty() ? "" : ".") + inner;
     }
     return path;
 }
@@ -63,9 +64,8 @@ std::vector<schema_error> validate_against(std::string_view schema_name,
     valijson::ValidationResults::Error e;
     while (results.popError(e)) errors.push_back({path_of(e.context), e.description});
     // The deepest paths say the most; "failed to match oneOf" at a parent says little.
-    std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) {
-        return a.path.size() > b.path.size();
-    });
+    std::stable_sort(errors.begin(), errors.end(),
+                     [](const auto& a, const auto& b) { return a.path.size() > b.path.size(); });
     errors.erase(std::unique(errors.begin(), errors.end(),
                              [](const auto& a, const auto& b) { return a.path == b.path; }),
                  errors.end());

@@ -62,8 +62,11 @@ const sc::entrant_info& info(const sc::rulebook& rules, const sc::entrant_id& id
 
 json encode_entry(const sc::rulebook& rules, const sc::scenario& def, const sc::entry_result& e) {
     const auto& who = info(rules, e.entrant);
-    json j{{"entrant", e.entrant.value}, {"name", who.name}, {"country", who.country},
-           {"status", std::string{sc::to_string(e.status)}}, {"state", std::string{state_name(e.state)}}};
+    json j{{"entrant", e.entrant.value},
+           {"name", who.name},
+           {"country", who.country},
+           {"status", std::string{sc::to_string(e.status)}},
+           {"state", std::string{state_name(e.state)}}};
     if (!e.division.empty()) j["division"] = e.division;
     if (e.state == sc::entry_state::ranked) {
         j["rank"] = e.rank;
@@ -79,7 +82,9 @@ json encode_entry(const sc::rulebook& rules, const sc::scenario& def, const sc::
         for (const auto& m : e.missing) missing.push_back(m.value);
         j["missing"] = missing;
     }
-    if (e.error) j["error"] = {{"code", std::string{sc::code_name(e.error->code)}}, {"detail", e.error->detail}};
+    if (e.error)
+        j["error"] = {{"code", std::string{sc::code_name(e.error->code)}},
+                      {"detail", e.error->detail}};
     if (!e.explanation.empty()) j["explanation"] = e.explanation;
     return j;
 }
@@ -87,12 +92,15 @@ json encode_entry(const sc::rulebook& rules, const sc::scenario& def, const sc::
 int ranking_places(const sc::rulebook& rules, const sc::ranking_standings& r) {
     int places = 0;
     for (const auto& id : r.components)
-        places = std::max(places, points_places(rules.source().scenarios[*rules.scenario_index(id)]));
+        places =
+            std::max(places, points_places(rules.source().scenarios[*rules.scenario_index(id)]));
     return places;
 }
 
-json encode_ranking(const sc::rulebook& rules, const sc::ranking_def& def, const sc::ranking_standings& r) {
-    int places = def.display_places.value_or(def.round ? def.round->places : ranking_places(rules, r));
+json encode_ranking(const sc::rulebook& rules, const sc::ranking_def& def,
+                    const sc::ranking_standings& r) {
+    int places =
+        def.display_places.value_or(def.round ? def.round->places : ranking_places(rules, r));
     json rows = json::array();
     for (const auto& row : r.rows) {
         const auto& who = info(rules, row.entrant);
@@ -102,9 +110,14 @@ json encode_ranking(const sc::rulebook& rules, const sc::ranking_def& def, const
                 row.components[i] ? json(row.components[i]->to_string(places)) : json(nullptr);
         json days = json::object();
         for (const auto& [d, total] : row.days) days[std::to_string(d)] = total.to_string(places);
-        json j{{"rank", row.rank}, {"entrant", row.entrant.value}, {"name", who.name},
-               {"country", who.country}, {"total", row.total.to_string(places)},
-               {"days", days}, {"scenarios", components}, {"wins", row.wins}};
+        json j{{"rank", row.rank},
+               {"entrant", row.entrant.value},
+               {"name", who.name},
+               {"country", who.country},
+               {"total", row.total.to_string(places)},
+               {"days", days},
+               {"scenarios", components},
+               {"wins", row.wins}};
         if (!row.division.empty()) j["division"] = row.division;
         if (!row.decided_by.empty()) j["decided_by"] = row.decided_by;
         if (!row.explanation.empty()) j["explanation"] = row.explanation;
@@ -112,8 +125,12 @@ json encode_ranking(const sc::rulebook& rules, const sc::ranking_def& def, const
     }
     json ids = json::array();
     for (const auto& c : r.components) ids.push_back(c.value);
-    return {{"id", r.id}, {"name", r.name}, {"of", def.of == sc::entry_kind::team ? "team" : "member"},
-            {"by_division", def.by_division}, {"scenarios", ids}, {"rows", rows}};
+    return {{"id", r.id},
+            {"name", r.name},
+            {"of", def.of == sc::entry_kind::team ? "team" : "member"},
+            {"by_division", def.by_division},
+            {"scenarios", ids},
+            {"rows", rows}};
 }
 
 } // namespace
@@ -127,11 +144,17 @@ json encode_standings(const sc::rulebook& rules, const sc::standings& s) {
         for (const auto& e : s.scenarios[i].entries) entries.push_back(encode_entry(rules, def, e));
         json not_run = json::array();
         for (const auto& n : s.scenarios[i].not_run) not_run.push_back(n.value);
-        scenarios.push_back({{"id", def.id.value}, {"name", def.name}, {"day", def.day},
-                             {"entry", def.entry == sc::entry_kind::team ? "team" : "member"},
-                             {"by_division", def.by_division},
-                             {"result", {{"value", def.result}, {"better", def.direction == sc::better::higher ? "higher" : "lower"}}},
-                             {"entries", entries}, {"not_run", not_run}});
+        scenarios.push_back(
+            {{"id", def.id.value},
+             {"name", def.name},
+             {"day", def.day},
+             {"entry", def.entry == sc::entry_kind::team ? "team" : "member"},
+             {"by_division", def.by_division},
+             {"result",
+              {{"value", def.result},
+               {"better", def.direction == sc::better::higher ? "higher" : "lower"}}},
+             {"entries", entries},
+             {"not_run", not_run}});
     }
     json rankings = json::array();
     for (std::size_t i = 0; i < s.rankings.size(); ++i)
@@ -148,27 +171,34 @@ std::string format_table(const sc::rulebook& rules, const sc::standings& s) {
     out << ev.name << "\n";
     for (std::size_t i = 0; i < s.scenarios.size(); ++i) {
         const auto& def = ev.scenarios[i];
-        out << "\n" << def.name << " (" << def.id.value << ", day " << def.day << ")\n"
+        out << "\n"
+            << def.name << " (" << def.id.value << ", day " << def.day << ")\n"
             << left("rank", 6) << left("entrant", 36) << left("div", 8) << right("result", 14)
             << right("points", 14) << "  note\n";
         for (const auto& e : s.scenarios[i].entries) {
             const auto& who = info(rules, e.entrant);
             bool ranked = e.state == sc::entry_state::ranked;
-            std::string note = e.status != sc::run_status::completed ? std::string{sc::to_string(e.status)} : "";
-            if (!e.decided_by.empty()) note += (note.empty() ? "" : ", ") + std::string{"tie: "} + e.decided_by;
-            if (!ranked) note += std::string{state_name(e.state)} + (e.error ? ": " + e.error->detail : "");
+            std::string note =
+                e.status != sc::run_status::completed ? std::string{sc::to_string(e.status)} : "";
+            if (!e.decided_by.empty())
+                note += (note.empty() ? "" : ", ") + std::string{"tie: "} + e.decided_by;
+            if (!ranked)
+                note += std::string{state_name(e.state)} + (e.error ? ": " + e.error->detail : "");
             out << left(ranked ? std::to_string(e.rank) : "-", 6)
                 << left((who.country.empty() ? "" : who.country + " ") + who.name, 36)
                 << left(e.division, 8)
                 << right(e.result ? e.result->to_string(declared_places(def, def.result)) : "", 14)
-                << right(ranked ? e.points.to_string(points_places(def)) : "", 14) << "  " << note << "\n";
+                << right(ranked ? e.points.to_string(points_places(def)) : "", 14) << "  " << note
+                << "\n";
         }
-        if (!s.scenarios[i].not_run.empty()) out << "  not run yet: " << s.scenarios[i].not_run.size() << "\n";
+        if (!s.scenarios[i].not_run.empty())
+            out << "  not run yet: " << s.scenarios[i].not_run.size() << "\n";
     }
     for (std::size_t r = 0; r < s.rankings.size(); ++r) {
         const auto& ranking = s.rankings[r];
         const auto& def = ev.rankings[r];
-        int places = def.display_places.value_or(def.round ? def.round->places : ranking_places(rules, ranking));
+        int places = def.display_places.value_or(def.round ? def.round->places
+                                                           : ranking_places(rules, ranking));
         out << "\n" << ranking.name << "\n";
         for (const auto& row : ranking.rows) {
             const auto& who = info(rules, row.entrant);
@@ -181,24 +211,31 @@ std::string format_table(const sc::rulebook& rules, const sc::standings& s) {
     return out.str();
 }
 
-std::string format_explanation(const sc::rulebook& rules, const sc::standings& s, const sc::entrant_id& who) {
+std::string format_explanation(const sc::rulebook& rules, const sc::standings& s,
+                               const sc::entrant_id& who) {
     std::ostringstream out;
     const auto& ev = rules.source();
     for (std::size_t i = 0; i < s.scenarios.size(); ++i)
         for (const auto& e : s.scenarios[i].entries) {
             if (e.explanation.empty() && !(e.entrant == who)) continue;
-            out << ev.scenarios[i].id.value << " / " << e.entrant.value << " (" << sc::to_string(e.status) << ")\n";
+            out << ev.scenarios[i].id.value << " / " << e.entrant.value << " ("
+                << sc::to_string(e.status) << ")\n";
             for (const auto& line : e.explanation) out << "  " << line << "\n";
             if (e.state == sc::entry_state::ranked)
-                out << "  rank " << e.rank << (e.decided_by.empty() ? "" : " (tie decided by " + e.decided_by + ")") << "\n";
-            else if (!e.missing.empty()) out << "  waiting for " << e.missing.size() << " sheet(s)\n";
+                out << "  rank " << e.rank
+                    << (e.decided_by.empty() ? "" : " (tie decided by " + e.decided_by + ")")
+                    << "\n";
+            else if (!e.missing.empty())
+                out << "  waiting for " << e.missing.size() << " sheet(s)\n";
         }
     for (const auto& r : s.rankings)
         for (const auto& row : r.rows) {
             if (row.explanation.empty()) continue;
             out << r.name << " / " << row.entrant.value << "\n";
             for (const auto& line : row.explanation) out << "  " << line << "\n";
-            out << "  rank " << row.rank << (row.decided_by.empty() ? "" : " (tie decided by " + row.decided_by + ")") << "\n";
+            out << "  rank " << row.rank
+                << (row.decided_by.empty() ? "" : " (tie decided by " + row.decided_by + ")")
+                << "\n";
         }
     return out.str();
 }

@@ -86,11 +86,11 @@ enum class tie_share { best, average };
 
 struct points_rule {
     points_method method = points_method::raw;
-    number max = number::of(100);  // percent_of_best
+    number max = number::of(100);   // percent_of_best
     std::vector<number> table;      // rank_points: points for 1st, 2nd, ...
     number beyond_table = number{}; // rank_points: for places past the table
     tie_share ties = tie_share::best;
-    std::string formula_text;       // formula: with result, best, worst, rank, count
+    std::string formula_text; // formula: with result, best, worst, rank, count
     std::optional<rounding> round;
 };
 
@@ -98,7 +98,7 @@ enum class status_order { normal, last };
 
 struct status_rule {
     std::map<std::string, std::string> set; // field or value id -> expression text
-    std::optional<number> points;          // fixed points, instead of computing any
+    std::optional<number> points;           // fixed points, instead of computing any
     status_order order = status_order::last;
 };
 
@@ -149,7 +149,7 @@ struct ranking_def {
     std::string name;
     entry_kind of = entry_kind::team;
     std::vector<ranking_component> components; // empty: every scenario of the same entry kind
-    std::vector<int> days;                      // empty: every day
+    std::vector<int> days;                     // empty: every day
     better direction = better::higher;
     bool by_division = false;
     std::optional<int> display_places; // places to show totals with; no rounding

@@ -44,17 +44,39 @@ public:
     [[nodiscard]] bool empty() const { return nodes_.empty(); }
 
     enum class op : std::uint8_t {
-        constant, variable, negate, add, subtract, multiply, divide, power,
-        less, less_equal, greater, greater_equal, equal, not_equal,
-        min, max, abs, floor, ceil, round_half_up, round_half_even, truncate,
-        if_then_else, logical_and, logical_or, logical_not,
+        constant,
+        variable,
+        negate,
+        add,
+        subtract,
+        multiply,
+        divide,
+        power,
+        less,
+        less_equal,
+        greater,
+        greater_equal,
+        equal,
+        not_equal,
+        min,
+        max,
+        abs,
+        floor,
+        ceil,
+        round_half_up,
+        round_half_even,
+        truncate,
+        if_then_else,
+        logical_and,
+        logical_or,
+        logical_not,
     };
     struct node {
         op kind = op::constant;
-        number value;           // constant
-        int slot = -1;          // variable
-        std::string name;       // variable, for error messages
-        int first_arg = 0;      // index into args_
+        number value;      // constant
+        int slot = -1;     // variable
+        std::string name;  // variable, for error messages
+        int first_arg = 0; // index into args_
         int arg_count = 0;
     };
 

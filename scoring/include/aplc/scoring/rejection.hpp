@@ -45,8 +45,8 @@ struct rejection {
 // Either a value or the rejection that stopped it.
 template <class T> class outcome {
 public:
-    outcome(T value) : state_{std::move(value)} {}        // NOLINT: implicit by design
-    outcome(rejection why) : state_{std::move(why)} {}   // NOLINT: implicit by design
+    outcome(T value) : state_{std::move(value)} {}     // NOLINT: implicit by design
+    outcome(rejection why) : state_{std::move(why)} {} // NOLINT: implicit by design
 
     [[nodiscard]] bool ok() const { return state_.index() == 0; }
     explicit operator bool() const { return ok(); }

@@ -34,7 +34,7 @@ struct entrant_info {
 
 struct compiled_value {
     int slot = -1;
-    expression expr; // judge and entry levels
+    expression expr;  // judge and entry levels
     int of_slot = -1; // panel level
     bool of_is_field = false;
     int role_judge = -1; // designated: judge index
@@ -47,9 +47,9 @@ struct compiled_status {
 struct compiled_scenario {
     int slot_count = 0;
     std::map<std::string, int, std::less<>> slots; // every name an expression can use
-    std::vector<int> field_slot;                    // by field index
-    int attribute_base = 0;                         // slot of the first attribute
-    std::vector<compiled_value> values;             // by value index
+    std::vector<int> field_slot;                   // by field index
+    int attribute_base = 0;                        // slot of the first attribute
+    std::vector<compiled_value> values;            // by value index
     int result_slot = -1;
     std::vector<int> tie_break_slots;
     std::vector<int> panel;                        // judge indices

@@ -56,7 +56,7 @@ struct ranking_row {
     entrant_id entrant;
     std::string division;
     std::vector<std::optional<number>> components; // weighted points; nullopt: not yet scored
-    std::map<int, number> days;                     // subtotal per competition day
+    std::map<int, number> days;                    // subtotal per competition day
     number total;
     int rank = 0;
     std::string decided_by;

@@ -19,7 +19,8 @@ std::optional<scoring::number> decode_sheet_value(const nlohmann::json& j);
 
 // Reads an event document in three steps, stopping at the first that fails: the JSON Schema,
 // decoding, then the rules check (rulebook::compile). Every problem names its JSON path.
-std::variant<scoring::rulebook, std::vector<scoring::problem>> load_event(const nlohmann::json& doc);
+std::variant<scoring::rulebook, std::vector<scoring::problem>>
+load_event(const nlohmann::json& doc);
 
 // Decodes a document that already passed the schema; values the schema allows but the core
 // cannot hold (a decimal too long to be exact) are reported as problems.
