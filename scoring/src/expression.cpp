@@ -293,10 +293,17 @@ outcome<number> apply_binary(expression::op kind, const number& a, const number&
         if (b.is_zero()) return rejection{errc::division_by_zero, "division by zero"};
         return checked(a.divided_by(b));
     case op::power: {
-        auto e = b.to_int64();
-        if (!b.is_integer() || !e)
+        if (!b.is_integer())
             return rejection{errc::fractional_exponent,
                              "exponent " + b.to_string() + " is not a whole number"};
+        auto e = b.to_int64();
+        if (!e) { // a whole exponent past 64 bits: only 0, 1 and -1 survive it
+            bool even = b.is_multiple_of(number::of(2));
+            if (a == number::of(1) || (a == number::of(-1) && even)) return number::of(1);
+            if (a == number::of(-1)) return number::of(-1);
+            if (a.is_zero() && !b.is_negative()) return number{};
+            return overflow();
+        }
         if (a.is_zero() && *e < 0)
             return rejection{errc::division_by_zero, "0 to a negative power"};
         return checked(a.power(*e));

@@ -137,11 +137,12 @@ std::optional<number> number::times(const number& other) const {
         number product{n, d};
         return d > reduce_above ? product.reduced() : product;
     }
-    // Cancel across before giving up: (a/b)(c/d) = (a/g1)(c/g2) / ((b/g2)(d/g1)).
-    int128 g1 = std::max<int128>(gcd128(num_, other.den_), 1);
-    int128 g2 = std::max<int128>(gcd128(other.num_, den_), 1);
-    if (!mul(num_ / g1, other.num_ / g2, n) || !mul(den_ / g2, other.den_ / g1, d))
-        return std::nullopt;
+    // Reduce each, and cancel across, before giving up: (a/b)(c/d) = (a/g1)(c/g2) / ((b/g2)(d/g1)).
+    number a = reduced();
+    number b = other.reduced();
+    int128 g1 = std::max<int128>(gcd128(a.num_, b.den_), 1);
+    int128 g2 = std::max<int128>(gcd128(b.num_, a.den_), 1);
+    if (!mul(a.num_ / g1, b.num_ / g2, n) || !mul(a.den_ / g2, b.den_ / g1, d)) return std::nullopt;
     return number{n, d}.reduced();
 }
 
@@ -153,26 +154,34 @@ std::optional<number> number::divided_by(const number& other) const {
 }
 
 std::optional<number> number::power(std::int64_t exponent) const {
+    // |base| = 1 and 0 are exact for any exponent; any other base has a numerator or a
+    // denominator of at least 2, so past 2^127 (an exponent over 127) it cannot be held.
+    number r = reduced();
+    if (r.den_ == 1 && (r.num_ == 1 || r.num_ == -1))
+        return number::of(r.num_ == -1 && exponent % 2 != 0 ? -1 : 1);
+    if (r.num_ == 0)
+        return exponent < 0 ? std::nullopt
+                            : std::optional{exponent == 0 ? number::of(1) : number{}};
+    if (exponent > 127 || exponent < -127) return std::nullopt;
     if (exponent < 0) {
-        if (num_ == 0) return std::nullopt;
         auto positive = power(-exponent);
         if (!positive) return std::nullopt;
         return number::of(1).divided_by(*positive);
     }
     number result = number::of(1);
-    number base = *this;
+    number base = r;
     auto e = static_cast<std::uint64_t>(exponent);
     while (e != 0) {
         if (e & 1U) {
-            auto r = result.times(base);
-            if (!r) return std::nullopt;
-            result = *r;
+            auto next = result.times(base);
+            if (!next) return std::nullopt;
+            result = *next;
         }
         e >>= 1U;
         if (e != 0) {
-            auto b = base.times(base);
-            if (!b) return std::nullopt;
-            base = *b;
+            auto squared = base.times(base);
+            if (!squared) return std::nullopt;
+            base = *squared;
         }
     }
     return result;
@@ -187,9 +196,29 @@ std::optional<number> number::round(rounding r) const {
     // time so that no intermediate exceeds 10 * den.
     int128 digits = 0;
     for (int i = 0; i < places; ++i) {
-        if (!mul(rest, 10, rest)) return std::nullopt;
-        digits = digits * 10 + rest / den_;
-        rest %= den_;
+        // rest < den, so 10 * rest < 10 * den fits in 128 unsigned bits only when den is below
+        // 2^128 / 10; otherwise take the digit as rest / (den / 10), corrected downwards.
+        auto wide = static_cast<uint128>(rest) * 10U;
+        auto d = static_cast<uint128>(den_);
+        if (rest > int128_max / 10) {
+            uint128 digit = static_cast<uint128>(rest) / (d / 10U);
+            if (digit > 9U) digit = 9U;
+            // 10 * rest - digit * den, computed as 10 * (rest - digit * (den / 10)) - digit * (den
+            // % 10)
+            for (;; --digit) {
+                uint128 k = static_cast<uint128>(rest) - digit * (d / 10U);
+                uint128 tail = digit * (d % 10U);
+                if (k * 10U >= tail) {
+                    wide = k * 10U - tail; // the new remainder, < den
+                    break;
+                }
+            }
+            digits = digits * 10 + static_cast<int128>(digit);
+            rest = static_cast<int128>(wide);
+            continue;
+        }
+        digits = digits * 10 + static_cast<int128>(wide / d);
+        rest = static_cast<int128>(wide % d);
     }
     int128 scaled = 0;
     if (!mul(whole, pow10(places), scaled) || !add(scaled, digits, scaled)) return std::nullopt;
@@ -238,6 +267,7 @@ std::optional<int> number::decimal_places() const {
 }
 
 std::string number::to_string(int min_places) const {
+    min_places = std::clamp(min_places, 0, max_places);
     auto exact = decimal_places();
     int places = exact ? std::max(*exact, min_places) : std::max(12, min_places);
     auto rounded = round({places, exact ? round_mode::truncate : round_mode::half_even});

@@ -10,8 +10,9 @@ namespace aplc::scoring::detail {
 struct rank_outcome {
     std::vector<int> order;   // item indices, best first
     std::vector<int> rank;    // by item index
-    std::vector<int> decided; // by item index: -1 no tie on level 0; 1..levels-1 the level that
-                              // separated it; `levels` when nothing did (a shared rank)
+    std::vector<int> decided; // by item index: -1 no tie on level 0; `levels` when it shares its
+                              // rank; else 1..levels-1, the level that separated it from a
+                              // neighbour with the same level-0 key (the one above first)
 };
 
 // compare(a, b, level) < 0 when item a is better than b at that level. `tiebreak_id(a, b)` gives
@@ -43,9 +44,12 @@ rank_outcome rank_by(std::vector<int> items, int levels, Compare compare, Displa
         bool tied_above = k > 0 && full(items[k - 1], items[k]) == 0;
         out.rank[i] =
             tied_above ? out.rank[static_cast<std::size_t>(items[k - 1])] : static_cast<int>(k) + 1;
+        // An item that shares its rank is "shared" whatever placed its group; otherwise the
+        // level that separated it from the item above, else from the one below.
+        bool tied_below = k + 1 < items.size() && full(items[k], items[k + 1]) == 0;
         int level = k > 0 ? separating(items[k - 1], items[k]) : -1;
         if (level < 0 && k + 1 < items.size()) level = separating(items[k], items[k + 1]);
-        out.decided[i] = level;
+        out.decided[i] = tied_above || tied_below ? levels : level;
     }
     out.order = std::move(items);
     return out;
