@@ -180,6 +180,15 @@ int main(int argc, char** argv) {
         ranked = s.rankings[0].rows.size();
     });
     report("one sheet changed, standings recomputed", changed);
+    auto current = sc::compute_standings(rules, std::span<const sc::indexed_sheet>{indexed}, {});
+    auto incremental = time_runs(n.runs, [&] {
+        auto& sheet = indexed[indexed.size() / 3];
+        sheet.fields[0] = sc::number::of(6);
+        sc::rescore_scenario(rules, current, static_cast<std::size_t>(sheet.scenario),
+                             std::span<const sc::indexed_sheet>{indexed}, {});
+        ranked = current.rankings[0].rows.size();
+    });
+    report("one sheet changed, its scenario + rankings", incremental);
     auto indexing =
         time_runs(std::max(3, n.runs / 5), [&] { indexed = sc::index_sheets(rules, sheets); });
     report("indexing named sheets (once, on load)", indexing);

@@ -27,16 +27,18 @@ outcome<number> mean_of(const std::vector<mark>& marks) {
     return *mean;
 }
 
-std::vector<std::size_t> sorted_positions(const std::vector<mark>& marks) {
-    std::vector<std::size_t> pos(marks.size());
+// Positions of the marks from lowest to highest; equal marks keep panel order.
+void sort_positions(const std::vector<mark>& marks, std::vector<std::size_t>& pos) {
+    pos.resize(marks.size());
     for (std::size_t i = 0; i < pos.size(); ++i) pos[i] = i;
-    std::stable_sort(pos.begin(), pos.end(),
-                     [&](std::size_t a, std::size_t b) { return marks[a].value < marks[b].value; });
-    return pos;
+    std::sort(pos.begin(), pos.end(), [&](std::size_t a, std::size_t b) {
+        auto c = marks[a].value <=> marks[b].value;
+        return c != 0 ? c < 0 : a < b;
+    });
 }
 
-outcome<number> median_of(const std::vector<mark>& marks) {
-    auto pos = sorted_positions(marks);
+outcome<number> median_of(const std::vector<mark>& marks, std::vector<std::size_t>& pos) {
+    sort_positions(marks, pos);
     std::size_t n = pos.size();
     if (n % 2 == 1) return marks[pos[n / 2]].value;
     auto both = marks[pos[n / 2 - 1]].value.plus(marks[pos[n / 2]].value);
@@ -46,17 +48,33 @@ outcome<number> median_of(const std::vector<mark>& marks) {
     return *half;
 }
 
+// Marks as dropped the lowest (or highest) mark not dropped yet.
+void drop_extreme(std::vector<mark>& marks, bool highest) {
+    mark* pick = nullptr;
+    for (auto& m : marks) {
+        if (m.dropped) continue;
+        if (!pick || (highest ? m.value >= pick->value : m.value < pick->value)) pick = &m;
+    }
+    if (pick) pick->dropped = true;
+}
+
 } // namespace
 
 outcome<number> aggregate(const value_def& how, int designated_judge, std::vector<mark>& marks) {
+    std::vector<std::size_t> positions;
+    return aggregate(how, designated_judge, marks, positions);
+}
+
+outcome<number> aggregate(const value_def& how, int designated_judge, std::vector<mark>& marks,
+                          std::vector<std::size_t>& pos) {
     if (marks.empty()) return rejection{errc::missing_value, "no judge's mark for " + how.of};
     switch (how.method) {
     case aggregate_method::sum: return sum_of(marks);
     case aggregate_method::mean: return mean_of(marks);
-    case aggregate_method::median: return median_of(marks);
+    case aggregate_method::median: return median_of(marks, pos);
     case aggregate_method::min:
     case aggregate_method::max: {
-        auto pos = sorted_positions(marks);
+        sort_positions(marks, pos);
         return marks[how.method == aggregate_method::min ? pos.front() : pos.back()].value;
     }
     case aggregate_method::majority: {
@@ -70,11 +88,10 @@ outcome<number> aggregate(const value_def& how, int designated_judge, std::vecto
         return rejection{errc::missing_value,
                          "the " + how.role + "'s mark for " + how.of + " is missing"};
     case aggregate_method::trimmed: {
-        auto pos = sorted_positions(marks);
-        for (int i = 0; i < how.drop_low; ++i)
-            marks[pos[static_cast<std::size_t>(i)]].dropped = true;
-        for (int i = 0; i < how.drop_high; ++i)
-            marks[pos[pos.size() - 1 - static_cast<std::size_t>(i)]].dropped = true;
+        // Select the dropped marks directly (k passes of n) rather than sorting: panels are small
+        // and k is 1 or 2. Ties: the earliest seat among equal lows, the latest among equal highs.
+        for (int i = 0; i < how.drop_low; ++i) drop_extreme(marks, false);
+        for (int i = 0; i < how.drop_high; ++i) drop_extreme(marks, true);
         return how.then == aggregate_method::mean ? mean_of(marks) : sum_of(marks);
     }
     }

@@ -18,5 +18,8 @@ struct mark {
 // first from the top and the earlier from the bottom, so the choice is deterministic).
 // Errors: arithmetic_overflow, missing_value (no marks at all).
 outcome<number> aggregate(const value_def& how, int designated_judge, std::vector<mark>& marks);
+// The same, sorting in `positions` (working memory the caller keeps between calls).
+outcome<number> aggregate(const value_def& how, int designated_judge, std::vector<mark>& marks,
+                          std::vector<std::size_t>& positions);
 
 } // namespace aplc::scoring::detail

@@ -18,6 +18,11 @@ constexpr int128 reduce_above = int128{1} << 62;
 
 int128 abs128(int128 v) { return v < 0 ? -v : v; }
 
+// Below 2^62 in magnitude, products of two values and sums of two products cannot overflow
+// 128 bits: the common case (decimal marks and times) skips overflow checks and gcds.
+constexpr int128 small_limit = int128{1} << 62;
+bool small(int128 v) { return v < small_limit && v > -small_limit; }
+
 int128 gcd128(int128 a, int128 b) {
     a = abs128(a);
     b = abs128(b);
@@ -108,6 +113,11 @@ number number::reduced() const {
 
 std::optional<number> number::plus(const number& other) const {
     int128 n = 0;
+    if (small(num_) && small(den_) && small(other.num_) && small(other.den_)) {
+        if (den_ == other.den_) return number{num_ + other.num_, den_};
+        number sum{num_ * other.den_ + other.num_ * den_, den_ * other.den_};
+        return sum.den_ > reduce_above ? sum.reduced() : sum;
+    }
     if (den_ == other.den_) {
         if (!add(num_, other.num_, n)) return std::nullopt;
         return number{n, den_};
@@ -131,6 +141,10 @@ std::optional<number> number::minus(const number& other) const {
 }
 
 std::optional<number> number::times(const number& other) const {
+    if (small(num_) && small(den_) && small(other.num_) && small(other.den_)) {
+        number product{num_ * other.num_, den_ * other.den_};
+        return product.den_ > reduce_above ? product.reduced() : product;
+    }
     int128 n = 0;
     int128 d = 0;
     if (mul(num_, other.num_, n) && mul(den_, other.den_, d)) {
@@ -274,12 +288,16 @@ std::string number::to_string(int min_places) const {
     if (!rounded) return to_fraction_string();
     number fixed = *rounded;
     std::string digits = int128_to_string(abs128(fixed.num_));
-    if (places > 0) {
-        if (digits.size() <= static_cast<std::size_t>(places))
-            digits.insert(0, static_cast<std::size_t>(places) + 1 - digits.size(), '0');
-        digits.insert(digits.size() - static_cast<std::size_t>(places), ".");
+    auto p = static_cast<std::size_t>(places);
+    if (digits.size() <= p) digits = std::string(p + 1 - digits.size(), '0') + digits;
+    // Built by appending: GCC 12's -Wrestrict misfires on string::insert at -O3.
+    std::string text = fixed.num_ < 0 ? "-" : "";
+    text.append(digits, 0, digits.size() - p);
+    if (p > 0) {
+        text.push_back('.');
+        text.append(digits, digits.size() - p, p);
     }
-    return fixed.num_ < 0 ? "-" + digits : digits;
+    return text;
 }
 
 std::string number::to_fraction_string() const {
@@ -288,7 +306,7 @@ std::string number::to_fraction_string() const {
     return int128_to_string(r.num_) + "/" + int128_to_string(r.den_);
 }
 
-int number::compare(const number& a, const number& b) {
+int number::compare_large(const number& a, const number& b) {
     int128 left = 0;
     int128 right = 0;
     if (mul(a.num_, b.den_, left) && mul(b.num_, a.den_, right))

@@ -211,6 +211,8 @@ void rulebook_builder::bind_panel(const scenario& s, compiled_scenario& c,
     }
     if (!s.status_from.empty() && !s.roles.contains(s.status_from))
         add(path + ".status_from", "'" + s.status_from + "' is not one of the scenario's roles");
+    if (auto role = c.roles.find(s.status_from); role != c.roles.end())
+        c.status_judge = role->second;
 }
 
 void rulebook_builder::bind_fields(const scenario& s, compiled_scenario& c,
@@ -220,6 +222,9 @@ void rulebook_builder::bind_fields(const scenario& s, compiled_scenario& c,
         const field_def& f = s.fields[i];
         std::string fpath = at(path + ".fields", i);
         c.field_slot.push_back(new_slot(c, f.id, fpath + ".id"));
+        auto role = c.roles.find(f.from);
+        c.field_judge.push_back(role == c.roles.end() ? -1 : role->second);
+        if (!is_panel_field(f)) ++c.output_count;
         any_panel_field = any_panel_field || is_panel_field(f);
         if (!f.from.empty() && !s.roles.contains(f.from))
             add(fpath + ".from", "'" + f.from + "' is not one of the scenario's roles");
@@ -249,7 +254,9 @@ void rulebook_builder::bind_values(const scenario& s, compiled_scenario& c,
         compiled_value cv;
         cv.slot = new_slot(c, d.id, vpath + ".id");
         c.values.push_back(std::move(cv));
+        if (d.level != value_level::judge) ++c.output_count;
         if (d.level == value_level::judge) {
+            c.has_judge_values = true;
             c.values[v].expr = bind(c, d.expr_text, vpath + ".expr", judge_visible,
                                     "is not on a judge's own sheet (a judge-level value reads only "
                                     "panel fields, attributes and earlier judge-level values)");
@@ -277,10 +284,11 @@ void rulebook_builder::bind_panel_value(const scenario& s, compiled_scenario& c,
                               [&](const value_def& x) { return x.id == d.of; });
     if (field != s.fields.end() && is_panel_field(*field)) {
         cv.of_slot = c.slots.at(field->id);
-        cv.of_is_field = true;
+        cv.of_field = static_cast<int>(field - s.fields.begin());
     } else if (value != s.values.begin() + static_cast<long>(v) &&
                value->level == value_level::judge) {
         cv.of_slot = c.slots.at(value->id);
+        cv.of_value = static_cast<int>(value - s.values.begin());
     } else {
         add(vpath + ".of", "'" + d.of + "' is not a panel field or an earlier judge-level value");
         return;

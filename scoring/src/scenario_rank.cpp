@@ -109,12 +109,13 @@ outcome<number> points_for(const scenario_view& s, const entry_result& e, const 
 void award_points(const scenario_view& s, std::vector<entry_result>& entries,
                   const std::vector<int>& group, bool explain_any) {
     auto g = stats_of(s, entries, group);
+    std::vector<int> sharing(group.size() + 1, 0); // entries holding each rank
+    for (int i : group)
+        ++sharing[static_cast<std::size_t>(entries[static_cast<std::size_t>(i)].rank)];
     for (int i : group) {
         auto& e = entries[static_cast<std::size_t>(i)];
         if (fixed_award(s.def, e) || !e.result) continue;
-        int tied = static_cast<int>(std::count_if(group.begin(), group.end(), [&](int j) {
-            return entries[static_cast<std::size_t>(j)].rank == e.rank;
-        }));
+        int tied = sharing[static_cast<std::size_t>(e.rank)];
         auto p = points_for(s, e, g, tied);
         if (p && s.def.points.round)
             p = outcome<number>{p->round(*s.def.points.round).value_or(*p)};
@@ -166,13 +167,15 @@ void rank_group(const scenario_view& s, std::vector<entry_result>& entries,
 
 scenario_standings
 score_scenario(const rulebook& rules, std::size_t scenario_index,
-               std::span<const std::vector<const indexed_sheet*>> sheets_by_entrant,
+               std::span<const std::span<const indexed_sheet* const>> sheets_by_entrant,
                std::span<const std::optional<run_status>> rulings,
                const standings_options& options) {
     scenario_view s{rules.source().scenarios[scenario_index], rules.compiled(scenario_index)};
     scenario_standings out;
     out.scenario = s.def.id;
     std::vector<entry_result> entries;
+    entries.reserve(s.c.entrants.size());
+    entry_scratch scratch;
     bool explain_any = false;
     for (std::size_t k = 0; k < s.c.entrants.size(); ++k) {
         int who = s.c.entrants[k];
@@ -182,8 +185,8 @@ score_scenario(const rulebook& rules, std::size_t scenario_index,
         }
         bool explain = wants_explanation(rules, who, options);
         explain_any = explain_any || explain;
-        entries.push_back(
-            compute_entry(rules, scenario_index, who, sheets_by_entrant[k], rulings[k], explain));
+        entries.push_back(compute_entry(rules, scenario_index, who, sheets_by_entrant[k],
+                                        rulings[k], explain, scratch));
     }
     std::map<std::string, std::vector<int>> groups;
     for (std::size_t i = 0; i < entries.size(); ++i)
@@ -194,17 +197,21 @@ score_scenario(const rulebook& rules, std::size_t scenario_index,
         award_points(s, entries, group, explain_any);
     }
     bool by_division = s.def.by_division;
-    std::stable_sort(entries.begin(), entries.end(),
-                     [&](const entry_result& a, const entry_result& b) {
-                         bool ra = a.state == entry_state::ranked;
-                         bool rb = b.state == entry_state::ranked;
-                         if (ra != rb) return ra;
-                         if (by_division && a.division != b.division)
-                             return a.division < b.division;
-                         if (a.rank != b.rank) return a.rank < b.rank;
-                         return a.entrant < b.entrant;
-                     });
-    out.entries = std::move(entries);
+    // Sort indices, then move each entry once: entries are large.
+    std::vector<std::size_t> order(entries.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        const entry_result& a = entries[x];
+        const entry_result& b = entries[y];
+        bool ra = a.state == entry_state::ranked;
+        bool rb = b.state == entry_state::ranked;
+        if (ra != rb) return ra;
+        if (by_division && a.division != b.division) return a.division < b.division;
+        if (a.rank != b.rank) return a.rank < b.rank;
+        return a.entrant < b.entrant;
+    });
+    out.entries.reserve(entries.size());
+    for (std::size_t i : order) out.entries.push_back(std::move(entries[i]));
     std::sort(out.not_run.begin(), out.not_run.end());
     return out;
 }

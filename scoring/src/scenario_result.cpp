@@ -33,6 +33,7 @@ struct entry_context {
     const entrant_info& who;
     std::span<const indexed_sheet* const> sheets;
     bool explain = false;
+    entry_scratch& scratch;
 };
 
 const indexed_sheet* sheet_of(const entry_context& x, int judge) {
@@ -43,8 +44,8 @@ const indexed_sheet* sheet_of(const entry_context& x, int judge) {
 
 run_status status_of(const entry_context& x, std::optional<run_status> ruling) {
     if (ruling) return *ruling;
-    if (!x.def.status_from.empty()) {
-        const auto* s = sheet_of(x, x.c.roles.at(x.def.status_from));
+    if (x.c.status_judge >= 0) {
+        const auto* s = sheet_of(x, x.c.status_judge);
         return s && s->status ? *s->status : run_status::completed;
     }
     std::array<int, 4> votes{};
@@ -63,20 +64,26 @@ bool overridden(const compiled_status* rule, int slot) {
 }
 
 std::vector<judge_id> missing_judges(const entry_context& x, const compiled_status* rule) {
-    std::vector<int> needed;
+    std::vector<int>& needed = x.scratch.judges;
+    needed.clear();
+    bool panel_needed = false;
     for (std::size_t f = 0; f < x.def.fields.size(); ++f) {
-        const field_def& fd = x.def.fields[f];
-        if (fd.from.empty())
-            needed.insert(needed.end(), x.c.panel.begin(), x.c.panel.end());
+        int judge = x.c.field_judge[f];
+        if (judge < 0)
+            panel_needed = true;
         else if (!overridden(rule, x.c.field_slot[f]))
-            needed.push_back(x.c.roles.at(fd.from));
+            needed.push_back(judge);
     }
-    std::sort(needed.begin(), needed.end());
-    needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
+    if (panel_needed) needed.insert(needed.end(), x.c.panel.begin(), x.c.panel.end());
     std::vector<judge_id> missing;
-    for (int j : needed)
-        if (!sheet_of(x, j))
+    for (std::size_t i = 0; i < needed.size(); ++i) {
+        int j = needed[i];
+        bool seen = std::find(needed.begin(), needed.begin() + static_cast<long>(i), j) !=
+                    needed.begin() + static_cast<long>(i);
+        if (!seen && !sheet_of(x, j))
             missing.push_back(x.rules.source().judges[static_cast<std::size_t>(j)].id);
+    }
+    std::sort(missing.begin(), missing.end());
     return missing;
 }
 
@@ -88,8 +95,8 @@ void load_attributes(const entry_context& x, std::vector<std::optional<number>>&
 void load_fields(const entry_context& x, const indexed_sheet& s, bool panel_fields,
                  std::vector<std::optional<number>>& env) {
     for (std::size_t f = 0; f < x.def.fields.size(); ++f) {
-        if (x.def.fields[f].from.empty() != panel_fields) continue;
-        if (!panel_fields && x.c.roles.at(x.def.fields[f].from) != s.judge) continue;
+        int judge = x.c.field_judge[f];
+        if (panel_fields ? judge >= 0 : judge != s.judge) continue;
         if (f < s.fields.size()) env[static_cast<std::size_t>(x.c.field_slot[f])] = s.fields[f];
     }
 }
@@ -110,26 +117,30 @@ outcome<number> rounded(const value_def& d, number v) {
     return *r;
 }
 
-// Judge-level values for every panel judge: result[v][k] for value v and panel seat k.
-outcome<std::vector<std::vector<std::optional<number>>>>
-judge_values(const entry_context& x, std::vector<std::optional<number>>& env) {
-    std::vector<std::vector<std::optional<number>>> out(x.def.values.size());
-    for (std::size_t k = 0; k < x.c.panel.size(); ++k) {
+// Judge-level values for every panel judge, into scratch.per_judge[v * panel + k] for value v
+// and panel seat k.
+std::optional<rejection> judge_values(const entry_context& x) {
+    auto& env = x.scratch.judge_env;
+    auto& out = x.scratch.per_judge;
+    std::size_t seats = x.c.panel.size();
+    out.assign(x.def.values.size() * seats, std::nullopt);
+    if (!x.c.has_judge_values) return std::nullopt;
+    for (std::size_t k = 0; k < seats; ++k) {
         const auto* s = sheet_of(x, x.c.panel[k]);
+        if (!s) continue;
         std::fill(env.begin(), env.end(), std::nullopt);
         load_attributes(x, env);
-        if (s) load_fields(x, *s, true, env);
+        load_fields(x, *s, true, env);
         for (std::size_t v = 0; v < x.def.values.size(); ++v) {
-            out[v].resize(x.c.panel.size());
-            if (x.def.values[v].level != value_level::judge || !s) continue;
+            if (x.def.values[v].level != value_level::judge) continue;
             auto r = x.c.values[v].expr.evaluate(env);
             if (r) r = rounded(x.def.values[v], *r);
             if (!r) return for_judge(r.error(), judge_name(x, x.c.panel[k]));
             env[static_cast<std::size_t>(x.c.values[v].slot)] = *r;
-            out[v][k] = *r;
+            out[v * seats + k] = *r;
         }
     }
-    return out;
+    return std::nullopt;
 }
 
 std::string explain_marks(const entry_context& x, const std::vector<mark>& marks) {
@@ -159,34 +170,30 @@ std::string explain_bindings(const entry_context& x, const expression& e,
 struct entry_eval {
     entry_result& out;
     entry_context x;
-    std::vector<std::optional<number>> env;
+    std::vector<std::optional<number>>& env;
 };
 
-outcome<number> panel_value(entry_eval& e, std::size_t v,
-                            const std::vector<std::vector<std::optional<number>>>& per_judge) {
+outcome<number> panel_value(entry_eval& e, std::size_t v) {
     const value_def& d = e.x.def.values[v];
     const compiled_value& cv = e.x.c.values[v];
-    std::vector<mark> marks;
-    for (std::size_t k = 0; k < e.x.c.panel.size(); ++k) {
+    std::vector<mark>& marks = e.x.scratch.marks;
+    marks.clear();
+    std::size_t seats = e.x.c.panel.size();
+    for (std::size_t k = 0; k < seats; ++k) {
         std::optional<number> m;
-        if (cv.of_is_field) {
-            if (const auto* s = sheet_of(e.x, e.x.c.panel[k])) {
-                auto fi = std::find_if(e.x.c.field_slot.begin(), e.x.c.field_slot.end(),
-                                       [&](int slot) { return slot == cv.of_slot; });
-                auto f = static_cast<std::size_t>(fi - e.x.c.field_slot.begin());
-                if (f < s->fields.size()) m = s->fields[f];
-            }
+        if (cv.of_field >= 0) {
+            auto f = static_cast<std::size_t>(cv.of_field);
+            if (const auto* s = sheet_of(e.x, e.x.c.panel[k]); s && f < s->fields.size())
+                m = s->fields[f];
         } else {
-            auto of = std::find_if(e.x.c.values.begin(), e.x.c.values.end(),
-                                   [&](const compiled_value& c) { return c.slot == cv.of_slot; });
-            m = per_judge[static_cast<std::size_t>(of - e.x.c.values.begin())][k];
+            m = e.x.scratch.per_judge[static_cast<std::size_t>(cv.of_value) * seats + k];
         }
         if (!m)
             return rejection{errc::missing_value,
                              judge_name(e.x, e.x.c.panel[k]) + " gave no value for " + d.of};
         marks.push_back({e.x.c.panel[k], *m, false});
     }
-    auto r = aggregate(d, cv.role_judge, marks);
+    auto r = aggregate(d, cv.role_judge, marks, e.x.scratch.positions);
     if (!r) return r;
     auto exact = *r;
     r = rounded(d, exact);
@@ -215,8 +222,7 @@ outcome<number> entry_value(entry_eval& e, std::size_t v) {
 
 // Computes values and result of one entry whose sheets are all in.
 std::optional<rejection> evaluate_entry(entry_eval& e, const compiled_status* rule) {
-    auto per_judge = judge_values(e.x, e.env);
-    if (!per_judge) return per_judge.error();
+    if (auto why = judge_values(e.x)) return why;
     std::fill(e.env.begin(), e.env.end(), std::nullopt);
     load_attributes(e.x, e.env);
     for (const auto* s : e.x.sheets) load_fields(e.x, *s, false, e.env);
@@ -233,7 +239,7 @@ std::optional<rejection> evaluate_entry(entry_eval& e, const compiled_status* ru
         const value_def& d = e.x.def.values[v];
         auto slot = static_cast<std::size_t>(e.x.c.values[v].slot);
         if (d.level == value_level::judge || overridden(rule, e.x.c.values[v].slot)) continue;
-        auto r = d.level == value_level::panel ? panel_value(e, v, *per_judge) : entry_value(e, v);
+        auto r = d.level == value_level::panel ? panel_value(e, v) : entry_value(e, v);
         if (!r) return r.error();
         e.env[slot] = *r;
     }
@@ -255,14 +261,15 @@ std::optional<rejection> evaluate_entry(entry_eval& e, const compiled_status* ru
 
 entry_result compute_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
                            std::span<const indexed_sheet* const> sheets,
-                           std::optional<run_status> ruling, bool explain) {
+                           std::optional<run_status> ruling, bool explain, entry_scratch& scratch) {
     const scenario& def = rules.source().scenarios[scenario_index];
     const compiled_scenario& c = rules.compiled(scenario_index);
     const entrant_info& who = rules.entrants()[static_cast<std::size_t>(entrant)];
     entry_result out;
     out.entrant = who.id;
+    out.entrant_index = entrant;
     out.division = who.division;
-    entry_eval e{out, {rules, def, c, who, sheets, explain}, {}};
+    entry_eval e{out, {rules, def, c, who, sheets, explain, scratch}, scratch.env};
     out.status = status_of(e.x, ruling);
     const compiled_status* rule = nullptr;
     if (auto it = c.status.find(out.status); it != c.status.end()) rule = &it->second;
@@ -282,6 +289,8 @@ entry_result compute_entry(const rulebook& rules, std::size_t scenario_index, in
         return out;
     }
     e.env.assign(static_cast<std::size_t>(c.slot_count), std::nullopt);
+    scratch.judge_env.assign(static_cast<std::size_t>(c.slot_count), std::nullopt);
+    out.values.reserve(c.output_count);
     if (auto why = evaluate_entry(e, rule)) {
         out.state = entry_state::failed;
         out.error = *why;

@@ -2,6 +2,8 @@
 // One scenario's standings from its sheets: entries, ranks and points.
 #include "aplc/scoring/standings.hpp"
 
+#include "aggregate.hpp"
+
 #include <span>
 
 namespace aplc::scoring::detail {
@@ -10,15 +12,26 @@ namespace aplc::scoring::detail {
 // no ruling).
 scenario_standings
 score_scenario(const rulebook& rules, std::size_t scenario_index,
-               std::span<const std::vector<const indexed_sheet*>> sheets_by_entrant,
+               std::span<const std::span<const indexed_sheet* const>> sheets_by_entrant,
                std::span<const std::optional<run_status>> rulings,
                const standings_options& options);
+
+// Working memory reused across the entries of a scenario, so computing an entry allocates
+// (almost) nothing.
+struct entry_scratch {
+    std::vector<std::optional<number>> env;
+    std::vector<std::optional<number>> judge_env;
+    std::vector<std::optional<number>> per_judge; // judge-level value v, seat k: [v * seats + k]
+    std::vector<mark> marks;
+    std::vector<std::size_t> positions;
+    std::vector<int> judges;
+};
 
 // The values and result of one entry (no rank or points yet). A fixed award for a status
 // (e.g. DQ: 0 points) gives no result and needs no sheet.
 entry_result compute_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
                            std::span<const indexed_sheet* const> sheets,
-                           std::optional<run_status> ruling, bool explain);
+                           std::optional<run_status> ruling, bool explain, entry_scratch& scratch);
 
 // Whether explanations are wanted for this entrant (itself, or a member of the asked team).
 bool wants_explanation(const rulebook& rules, int entrant, const standings_options& options);

@@ -38,38 +38,80 @@ standings compute_standings(const rulebook& rules, std::span<const indexed_sheet
                             std::span<const run_ruling> rulings, const standings_options& options) {
     const auto& ev = rules.source();
     std::size_t entrant_count = rules.entrants().size();
-    // Bucket sheets by (scenario, entrant) with one pass: no per-sheet allocation or hashing.
-    std::vector<std::vector<int>> local(ev.scenarios.size(), std::vector<int>(entrant_count, -1));
+    // Bucket sheets by (scenario, entrant) with a counting sort into one flat array: two passes,
+    // no per-entrant allocation.
+    std::vector<std::size_t> base(ev.scenarios.size() + 1, 0); // first bucket of each scenario
+    for (std::size_t si = 0; si < ev.scenarios.size(); ++si)
+        base[si + 1] = base[si] + rules.compiled(si).entrants.size();
+    std::vector<int> local(ev.scenarios.size() * entrant_count, -1);
     for (std::size_t si = 0; si < ev.scenarios.size(); ++si) {
         const auto& entrants = rules.compiled(si).entrants;
         for (std::size_t k = 0; k < entrants.size(); ++k)
-            local[si][static_cast<std::size_t>(entrants[k])] = static_cast<int>(k);
+            local[si * entrant_count + static_cast<std::size_t>(entrants[k])] = static_cast<int>(k);
     }
-    std::vector<std::vector<std::vector<const indexed_sheet*>>> buckets(ev.scenarios.size());
-    std::vector<std::vector<std::optional<run_status>>> ruled(ev.scenarios.size());
-    for (std::size_t si = 0; si < ev.scenarios.size(); ++si) {
-        buckets[si].resize(rules.compiled(si).entrants.size());
-        ruled[si].resize(rules.compiled(si).entrants.size());
-    }
-    for (const auto& s : sheets) {
+    auto bucket_of = [&](const indexed_sheet& s) -> std::optional<std::size_t> {
         auto si = static_cast<std::size_t>(s.scenario);
-        int k = local[si][static_cast<std::size_t>(s.entrant)];
-        if (k >= 0) buckets[si][static_cast<std::size_t>(k)].push_back(&s);
-    }
+        int k = local[si * entrant_count + static_cast<std::size_t>(s.entrant)];
+        if (k < 0) return std::nullopt;
+        return base[si] + static_cast<std::size_t>(k);
+    };
+    std::vector<std::size_t> start(base.back() + 1, 0);
+    for (const auto& s : sheets)
+        if (auto b = bucket_of(s)) ++start[*b + 1];
+    for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+    std::vector<const indexed_sheet*> flat(start.back());
+    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+    for (const auto& s : sheets)
+        if (auto b = bucket_of(s)) flat[fill[*b]++] = &s;
+    std::vector<std::optional<run_status>> ruled(base.back());
     for (const auto& r : rulings) {
         auto si = rules.scenario_index(r.scenario);
         auto en = rules.entrant_index(r.entrant);
         if (!si || !en) continue;
-        int k = local[*si][*en];
-        if (k >= 0) ruled[*si][static_cast<std::size_t>(k)] = r.status;
+        int k = local[*si * entrant_count + *en];
+        if (k >= 0) ruled[base[*si] + static_cast<std::size_t>(k)] = r.status;
     }
+    std::vector<std::span<const indexed_sheet* const>> buckets(base.back());
+    for (std::size_t b = 0; b < buckets.size(); ++b)
+        buckets[b] =
+            std::span<const indexed_sheet* const>{flat.data() + start[b], start[b + 1] - start[b]};
     standings out;
     out.scenarios.reserve(ev.scenarios.size());
     for (std::size_t si = 0; si < ev.scenarios.size(); ++si)
-        out.scenarios.push_back(detail::score_scenario(rules, si, buckets[si], ruled[si], options));
+        out.scenarios.push_back(detail::score_scenario(
+            rules, si, std::span{buckets}.subspan(base[si], base[si + 1] - base[si]),
+            std::span<const std::optional<run_status>>{ruled}.subspan(base[si],
+                                                                      base[si + 1] - base[si]),
+            options));
     for (const auto& r : ev.rankings)
         out.rankings.push_back(detail::rank_overall(rules, r, out.scenarios, options));
     return out;
+}
+
+void rescore_scenario(const rulebook& rules, standings& current, std::size_t scenario_index,
+                      std::span<const indexed_sheet> sheets, std::span<const run_ruling> rulings,
+                      const standings_options& options) {
+    const auto& entrants = rules.compiled(scenario_index).entrants;
+    std::vector<int> local(rules.entrants().size(), -1);
+    for (std::size_t k = 0; k < entrants.size(); ++k)
+        local[static_cast<std::size_t>(entrants[k])] = static_cast<int>(k);
+    std::vector<std::vector<const indexed_sheet*>> by_entrant(entrants.size());
+    for (const auto& s : sheets)
+        if (static_cast<std::size_t>(s.scenario) == scenario_index)
+            if (int k = local[static_cast<std::size_t>(s.entrant)]; k >= 0)
+                by_entrant[static_cast<std::size_t>(k)].push_back(&s);
+    std::vector<std::optional<run_status>> ruled(entrants.size());
+    for (const auto& r : rulings) {
+        auto en = rules.entrant_index(r.entrant);
+        if (rules.scenario_index(r.scenario) != scenario_index || !en) continue;
+        if (int k = local[*en]; k >= 0) ruled[static_cast<std::size_t>(k)] = r.status;
+    }
+    std::vector<std::span<const indexed_sheet* const>> spans(by_entrant.begin(), by_entrant.end());
+    current.scenarios[scenario_index] =
+        detail::score_scenario(rules, scenario_index, spans, ruled, options);
+    current.rankings.clear();
+    for (const auto& r : rules.source().rankings)
+        current.rankings.push_back(detail::rank_overall(rules, r, current.scenarios, options));
 }
 
 standings compute_standings(const rulebook& rules, std::span<const sheet> sheets,

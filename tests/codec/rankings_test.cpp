@@ -4,6 +4,7 @@
 #include "aplc/codec/standings_codec.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <random>
 
 using namespace aplc::test;
@@ -151,4 +152,31 @@ TEST_CASE("shuffling teams, judges and sheets never changes the standings") {
         auto rules = rules_of(shuffled);
         CHECK(aplc::codec::encode_standings(rules, standings_of(rules)) == reference);
     }
+}
+
+TEST_CASE("re-scoring one scenario after a change gives the same standings as a full computation") {
+    std::ifstream in{std::string{APLC_EXAMPLES} + "/aplc-demo.json"};
+    auto rules = rules_of(json::parse(in));
+    auto indexed = sc::index_sheets(rules, rules.source().sheets);
+    auto current = sc::compute_standings(rules, std::span<const sc::indexed_sheet>{indexed},
+                                         rules.source().rulings);
+    // Change one judge's mark in a judged scenario to the scale's top, and rescore only that.
+    auto changed = std::find_if(indexed.begin(), indexed.end(), [&](const sc::indexed_sheet& s) {
+        const auto& fields = rules.source().scenarios[static_cast<std::size_t>(s.scenario)].fields;
+        return !fields.empty() && fields[0].kind == sc::field_kind::criterion && s.fields[0];
+    });
+    REQUIRE(changed != indexed.end());
+    const auto& field =
+        rules.source().scenarios[static_cast<std::size_t>(changed->scenario)].fields[0];
+    REQUIRE(changed->fields[0] != field.max);
+    changed->fields[0] = field.max;
+    sc::rescore_scenario(rules, current, static_cast<std::size_t>(changed->scenario),
+                         std::span<const sc::indexed_sheet>{indexed}, rules.source().rulings);
+    auto full = sc::compute_standings(rules, std::span<const sc::indexed_sheet>{indexed},
+                                      rules.source().rulings);
+    CHECK(aplc::codec::encode_standings(rules, current) ==
+          aplc::codec::encode_standings(rules, full));
+    auto before = sc::compute_standings(rules, rules.source().sheets, rules.source().rulings);
+    CHECK(aplc::codec::encode_standings(rules, before) !=
+          aplc::codec::encode_standings(rules, full));
 }

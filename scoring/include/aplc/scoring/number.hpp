@@ -85,7 +85,20 @@ public:
 
 private:
     constexpr number(int128 p, int128 q) : num_{p}, den_{q} {}
-    static int compare(const number& a, const number& b);
+    // Inline for the common case (marks, times: both fit in 62 bits, so the cross products
+    // cannot overflow); everything else goes to compare_large().
+    static int compare(const number& a, const number& b) {
+        constexpr int128 limit = int128{1} << 62;
+        auto fits = [](int128 v) { return v < limit && v > -limit; };
+        if (a.den_ == b.den_) return a.num_ < b.num_ ? -1 : (a.num_ > b.num_ ? 1 : 0);
+        if (fits(a.num_) && a.den_ < limit && fits(b.num_) && b.den_ < limit) {
+            int128 l = a.num_ * b.den_;
+            int128 r = b.num_ * a.den_;
+            return l < r ? -1 : (l > r ? 1 : 0);
+        }
+        return compare_large(a, b);
+    }
+    static int compare_large(const number& a, const number& b);
     [[nodiscard]] number reduced() const;
 
     int128 num_ = 0;

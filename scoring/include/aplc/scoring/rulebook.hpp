@@ -34,9 +34,10 @@ struct entrant_info {
 
 struct compiled_value {
     int slot = -1;
-    expression expr;  // judge and entry levels
-    int of_slot = -1; // panel level
-    bool of_is_field = false;
+    expression expr;     // judge and entry levels
+    int of_slot = -1;    // panel level: the slot it combines
+    int of_field = -1;   // panel level: the field index, when it combines a panel field
+    int of_value = -1;   // panel level: the value index, when it combines a judge-level value
     int role_judge = -1; // designated: judge index
 };
 
@@ -48,8 +49,12 @@ struct compiled_scenario {
     int slot_count = 0;
     std::map<std::string, int, std::less<>> slots; // every name an expression can use
     std::vector<int> field_slot;                   // by field index
+    std::vector<int> field_judge;                  // by field index: the role's judge; -1 panel
+    int status_judge = -1;                         // the judge of status_from, if any
     int attribute_base = 0;                        // slot of the first attribute
     std::vector<compiled_value> values;            // by value index
+    bool has_judge_values = false;
+    std::size_t output_count = 0; // role fields plus panel and entry values
     int result_slot = -1;
     std::vector<int> tie_break_slots;
     std::vector<int> panel;                        // judge indices

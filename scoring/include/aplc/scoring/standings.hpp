@@ -33,6 +33,7 @@ enum class entry_state {
 
 struct entry_result {
     entrant_id entrant;
+    int entrant_index = -1; // into rulebook::entrants()
     std::string division;
     run_status status = run_status::completed;
     entry_state state = entry_state::ranked;
@@ -84,6 +85,13 @@ struct standings_options {
 standings compute_standings(const rulebook& rules, std::span<const indexed_sheet> sheets,
                             std::span<const run_ruling> rulings,
                             const standings_options& options = {});
+
+// After a change that touches one scenario only (a sheet submitted or corrected, a ruling),
+// recomputes that scenario and every ranking, keeping the other scenarios of `current`, which
+// must have been computed from the same rules. Gives the same standings as compute_standings.
+void rescore_scenario(const rulebook& rules, standings& current, std::size_t scenario_index,
+                      std::span<const indexed_sheet> sheets, std::span<const run_ruling> rulings,
+                      const standings_options& options = {});
 
 // Convenience for callers holding named sheets (the CLI, tests).
 standings compute_standings(const rulebook& rules, std::span<const sheet> sheets,
