@@ -1,5 +1,6 @@
 #include "aplc/cli.hpp"
 
+#include "db_commands.hpp"
 #include "score_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -14,6 +15,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.set_version_flag("--version", "aplc 0.1.0");
     score_options score;
     register_score_command(app, score);
+    db_options db;
+    register_db_commands(app, db);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -30,6 +33,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         return 2;
     }
     if (app.got_subcommand("score")) return run_score(score, out, err);
+    if (auto status = run_db_command(app, db, out, err)) return *status;
     return 2;
 }
 

@@ -1,80 +1,90 @@
 #include "score_command.hpp"
 
+#include "aplc/app/event_database.hpp"
 #include "aplc/codec/event_codec.hpp"
 #include "aplc/codec/standings_codec.hpp"
+#include "cli_io.hpp"
 
 #include <nlohmann/json.hpp>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace aplc {
 namespace sc = aplc::scoring;
 
 void register_score_command(CLI::App& app, score_options& options) {
-    auto* cmd =
-        app.add_subcommand("score", "Compute the standings of an event file (with its sheets)");
-    cmd->add_option("EVENT", options.event_file, "event file (JSON, schemas/event.schema.json)")
-        ->required();
+    auto* cmd = app.add_subcommand(
+        "score", "Compute the standings of an event file, or of an event database's log");
+    auto* file = cmd->add_option("EVENT", options.event_file,
+                                 "event file (JSON, schemas/event.schema.json)");
+    auto* db = cmd->add_option("--db", options.db, "event database: replay its log instead");
+    file->excludes(db);
     cmd->add_option("--format", options.format, "json (schemas/standings.schema.json) or table")
         ->check(CLI::IsMember({"json", "table"}));
     cmd->add_option("--explain", options.explain,
                     "show how each number of this team or member was made");
+    cmd->callback([cmd, file, db] {
+        if (file->count() + db->count() == 0) throw CLI::RequiredError{"an EVENT file or --db"};
+        (void)cmd;
+    });
 }
 
 namespace {
 
-// Reads and parses a JSON file; on failure writes the reason and returns the exit status.
-int read_json(const std::string& path, nlohmann::json& doc, std::ostream& err) {
-    std::ifstream in{path, std::ios::binary};
-    if (!in) {
-        err << "aplc: cannot read '" << path << "': " << std::strerror(errno)
-            << " (check the path and permissions)\n";
-        return 1;
+// The rules of an event file, or of a database's replayed log; nullopt after reporting why.
+std::optional<sc::rulebook> load_rules(const score_options& o, std::ostream& err, int& status) {
+    if (!o.db.empty()) {
+        auto log = store::log_store::open(o.db, store::open_mode::read_only);
+        if (!log) {
+            err << "aplc: " << log.error().message << " [" << store::code_name(log.error().code)
+                << "]\n";
+            status = 1;
+            return std::nullopt;
+        }
+        auto state = app::replay(**log);
+        if (!state) {
+            err << "aplc: " << state.error().message << "\n";
+            status = 1;
+            return std::nullopt;
+        }
+        auto compiled = sc::rulebook::compile(state->scored_event());
+        if (auto* problems = std::get_if<std::vector<sc::problem>>(&compiled)) {
+            status = cli::report_problems(o.db, *problems, err);
+            return std::nullopt;
+        }
+        return std::get<sc::rulebook>(std::move(compiled));
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    try {
-        doc = nlohmann::json::parse(buffer.str());
-    } catch (const nlohmann::json::parse_error& e) {
-        err << path << ": not valid JSON: " << e.what() << "\n";
-        return 2;
+    nlohmann::json doc;
+    if ((status = cli::read_json_file(o.event_file, doc, err)) != 0) return std::nullopt;
+    auto loaded = codec::load_event(doc);
+    if (auto* problems = std::get_if<std::vector<sc::problem>>(&loaded)) {
+        status = cli::report_problems(o.event_file, *problems, err);
+        return std::nullopt;
     }
-    return 0;
+    return std::get<sc::rulebook>(std::move(loaded));
 }
 
 } // namespace
 
 int run_score(const score_options& options, std::ostream& out, std::ostream& err) {
-    nlohmann::json doc;
-    if (int status = read_json(options.event_file, doc, err)) return status;
-    auto loaded = codec::load_event(doc);
-    if (auto* problems = std::get_if<std::vector<sc::problem>>(&loaded)) {
-        for (const auto& p : *problems)
-            err << options.event_file << ": " << (p.path.empty() ? "(document)" : p.path) << ": "
-                << p.message << "\n";
-        return 2;
-    }
-    const auto& rules = std::get<sc::rulebook>(loaded);
+    int status = 0;
+    auto rules = load_rules(options, err, status);
+    if (!rules) return status;
     sc::standings_options so;
     if (!options.explain.empty()) {
-        if (!rules.entrant_index({options.explain})) {
+        if (!rules->entrant_index({options.explain})) {
             err << "aplc: '" << options.explain << "' is not a team or member of "
-                << rules.source().id << "\n";
+                << rules->source().id << "\n";
             return 2;
         }
         so.explain = sc::entrant_id{options.explain};
     }
-    auto standings = sc::compute_standings(rules, std::span<const sc::sheet>{rules.source().sheets},
-                                           rules.source().rulings, so);
+    auto standings = sc::compute_standings(
+        *rules, std::span<const sc::sheet>{rules->source().sheets}, rules->source().rulings, so);
     if (!options.explain.empty() && options.format == "table")
-        out << codec::format_explanation(rules, standings, {options.explain});
+        out << codec::format_explanation(*rules, standings, {options.explain});
     else if (options.format == "table")
-        out << codec::format_table(rules, standings);
+        out << codec::format_table(*rules, standings);
     else
-        out << codec::encode_standings(rules, standings).dump(2) << "\n";
+        out << codec::encode_standings(*rules, standings).dump(2) << "\n";
     return 0;
 }
 

@@ -8,6 +8,7 @@ namespace aplc {
 
 struct score_options {
     std::string event_file;
+    std::string db;
     std::string format = "json";
     std::string explain;
 };

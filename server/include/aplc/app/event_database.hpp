@@ -1,0 +1,37 @@
+#pragma once
+// An event's log, read and written in terms of the event: replaying the log into the event's
+// state, and importing an event file as entries. Shared by the CLI and the server.
+#include "aplc/scoring/event_log.hpp"
+#include "aplc/scoring/rulebook.hpp"
+#include "aplc/store/log_store.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace aplc::app {
+
+// Folds every entry of the log into the event's state. An entry that cannot be decoded means
+// the log was written by something else or damaged: that is a `corrupt` error naming the entry.
+store::result<scoring::event_state> replay(const store::log_store& log);
+
+struct import_summary {
+    std::int64_t first_seq = 0;
+    std::int64_t last_seq = 0;
+    std::size_t stored = 0;   // entries newly appended
+    std::size_t repeated = 0; // entries already in the log from an earlier import of the file
+};
+
+// Appends an event document (schemas/event.schema.json) as entries, in one transaction: its
+// definition (event.defined), then each sheet (sheet.submitted) and each ruling
+// (run.status_set). Each entry's submission id is derived from the document's content, so
+// importing the same file again stores nothing. The document must have passed load_event().
+store::result<import_summary> import_event(store::log_store& log, const nlohmann::json& doc,
+                                           const std::string& actor, const std::string& at);
+
+// The current time as the log records it: ISO 8601 UTC with milliseconds.
+std::string now_utc();
+
+} // namespace aplc::app

@@ -1,0 +1,34 @@
+#pragma once
+// Log entries as stored: a kind ("sheet.submitted") and a JSON body (docs/log.md). Decoding
+// turns them back into the scoring core's actions for the fold.
+#include "aplc/scoring/event_log.hpp"
+#include "aplc/scoring/rulebook.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace aplc::codec {
+
+struct encoded_entry {
+    std::string kind;
+    std::string body; // compact JSON
+};
+
+// The event.defined entry for an event document (schemas/event.schema.json); its sheets and
+// runs are left out: they are entries of their own.
+encoded_entry encode_event_defined(const nlohmann::json& event_doc, const std::string& note);
+
+// Every other action. (event_defined is encoded from its document, above.)
+encoded_entry encode_action(const scoring::log_action& action);
+
+nlohmann::json encode_sheet(const scoring::sheet& s);
+
+// Errors: a problem whose path is "body" or "body.<member>", for an unknown kind or a body that
+// does not decode.
+std::variant<scoring::log_action, scoring::problem> decode_action(std::string_view kind,
+                                                                  std::string_view body);
+
+} // namespace aplc::codec

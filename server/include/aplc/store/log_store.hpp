@@ -1,0 +1,165 @@
+#pragma once
+// The event log: an append-only, hash-chained record in one SQLite file (DESIGN.md, "Source of
+// truth: the log"). Every change in an event is one entry; entries are never updated or
+// deleted; each holds the SHA-256 of the one before it, so any edit of history is detectable.
+//
+// Durability: the database runs in WAL mode with synchronous=FULL, so append() returns only
+// after its transaction is on disk; an acknowledged entry survives a crash or a power cut.
+//
+// Thread safety: one log_store is used from one thread (the server's strand); SQLite's own
+// locking keeps a second process (a backup, `aplc verify`) consistent.
+//
+// Errors: no exception leaves this interface. Every failure is a store_error with a stable
+// code and a message that says what to do; nothing is half-written (each append is one
+// transaction that commits whole or not at all).
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace aplc::store {
+
+enum class store_errc {
+    cannot_open, // no such directory, not a file, permission denied
+    not_aplc,    // a SQLite file, or some other file, that is not an APLC log
+    too_new,     // written by a newer version of the program
+    read_only,   // opened (or only writable) read-only
+    locked,      // another process holds the write lock past the busy timeout
+    disk_full,   // the disk (or the database's size limit) is full
+    corrupt,     // the file is damaged
+    io_error,    // any other failure of the disk
+    bad_entry,   // an entry that cannot be stored (e.g. empty kind)
+};
+
+// "disk_full", ...
+std::string_view code_name(store_errc code);
+
+struct store_error {
+    store_errc code{};
+    std::string message;
+};
+
+// A value or the store_error that stopped it.
+template <class T> class result {
+public:
+    result(T value) : state_{std::move(value)} {}           // NOLINT: implicit by design
+    result(store_error error) : state_{std::move(error)} {} // NOLINT: implicit by design
+    [[nodiscard]] bool ok() const { return state_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    [[nodiscard]] const T& value() const { return std::get<0>(state_); }
+    [[nodiscard]] T& value() { return std::get<0>(state_); }
+    [[nodiscard]] const T& operator*() const { return value(); }
+    [[nodiscard]] const T* operator->() const { return &value(); }
+    [[nodiscard]] const store_error& error() const { return std::get<1>(state_); }
+
+private:
+    std::variant<T, store_error> state_;
+};
+
+struct done {};
+
+using digest = std::array<unsigned char, 32>;
+std::string to_hex(const digest& d);
+
+// What a caller asks to append. `at` (server time) is given by the caller: the store reads no
+// clock.
+struct new_entry {
+    std::string kind;          // "sheet.submitted", ... (docs/log.md)
+    std::string actor;         // who: "judge:J01", "organiser", "system"
+    std::string device;        // from which device or connection
+    std::string submission_id; // client-made id for exactly-once; empty for none
+    std::string body;          // the entry's content, JSON
+    std::string at;            // ISO 8601 UTC, e.g. "2026-11-24T09:15:02.123Z"
+};
+
+struct stored_entry {
+    std::int64_t seq = 0; // 1, 2, 3, ... without gaps
+    std::string at;
+    std::string actor;
+    std::string device;
+    std::string kind;
+    std::string submission_id;
+    std::string body;
+    digest prev_hash{};
+    digest hash{};
+};
+
+// A look at one stored entry without copies: the views are valid only during the visit.
+struct entry_view {
+    std::int64_t seq = 0;
+    std::string_view at;
+    std::string_view actor;
+    std::string_view kind;
+    std::string_view body;
+};
+
+struct append_ack {
+    std::int64_t seq = 0;
+    digest hash{};
+    bool repeated = false; // the submission id was seen before: this is the original entry
+};
+
+struct verify_report {
+    std::int64_t entries = 0;              // entries checked
+    std::optional<std::int64_t> first_bad; // the first entry that fails, if any
+    std::string problem;                   // what is wrong with it, for a person
+    digest last_hash{};                    // hash of the last good entry
+};
+
+enum class open_mode { read_write, read_only };
+
+class log_store {
+public:
+    // Opens the log at `path`, creating it when absent (read_write only). An older schema is
+    // migrated forward in one transaction; a newer one is refused (too_new). Errors:
+    // cannot_open, not_aplc, too_new, read_only, locked, corrupt, io_error.
+    static result<std::unique_ptr<log_store>> open(const std::string& path, open_mode mode);
+
+    virtual ~log_store() = default;
+
+    // Appends one entry and returns only after it is durably committed. A non-empty
+    // submission_id already in the log returns that entry's ack with repeated = true and stores
+    // nothing. Errors: read_only, locked, disk_full, io_error, corrupt, bad_entry.
+    virtual result<append_ack> append(const new_entry& entry) = 0;
+
+    // Appends several entries in one transaction (a group commit): all or none. Repeated
+    // submission ids are acknowledged as in append().
+    virtual result<std::vector<append_ack>> append_batch(std::span<const new_entry> entries) = 0;
+
+    // The newest entry's sequence number (0 for an empty log) and hash.
+    [[nodiscard]] virtual std::int64_t last_seq() const = 0;
+    [[nodiscard]] virtual digest last_hash() const = 0;
+
+    // Calls `visit` for every entry from `from_seq` on, in order, until it returns false.
+    virtual result<done> read(std::int64_t from_seq,
+                              const std::function<bool(const stored_entry&)>& visit) const = 0;
+
+    // Like read(), for replay: only what the fold needs, without copying it.
+    virtual result<done> scan(std::int64_t from_seq,
+                              const std::function<bool(const entry_view&)>& visit) const = 0;
+
+    // The entry a submission id was stored as, if any.
+    virtual result<std::optional<std::int64_t>> find_submission(std::string_view id) const = 0;
+
+    // Recomputes the whole hash chain and names the first entry that was edited, deleted or
+    // reordered.
+    virtual result<verify_report> verify() const = 0;
+
+    // A consistent copy of the whole database at `target` (SQLite's online backup), taken while
+    // other connections may be writing. Errors: cannot_open, disk_full, io_error, locked.
+    virtual result<done> backup_to(const std::string& target) const = 0;
+
+    // The schema version of the open database (after migration).
+    [[nodiscard]] virtual int schema_version() const = 0;
+};
+
+// The newest schema version this program writes.
+constexpr int current_schema_version = 2;
+
+} // namespace aplc::store

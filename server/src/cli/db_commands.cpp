@@ -1,0 +1,151 @@
+#include "db_commands.hpp"
+
+#include "aplc/app/event_database.hpp"
+#include "aplc/codec/event_codec.hpp"
+#include "aplc/codec/standings_codec.hpp"
+#include "cli_io.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+namespace aplc {
+namespace sc = aplc::scoring;
+using nlohmann::json;
+
+void register_db_commands(CLI::App& app, db_options& o) {
+    auto* import = app.add_subcommand(
+        "import", "Store an event file (definition, sheets, rulings) in an event database");
+    import->add_option("--db", o.db, "event database (SQLite; created if absent)")->required();
+    import->add_option("EVENT", o.event_file, "event file (JSON)")->required();
+
+    auto* verify = app.add_subcommand("verify", "Check the log's hash chain and name the first "
+                                                "entry that was edited, deleted or reordered");
+    verify->add_option("--db", o.db, "event database")->required();
+
+    auto* backup = app.add_subcommand(
+        "backup",
+        "Take a consistent copy of an event database, even while the server writes to it");
+    backup->add_option("--db", o.db, "event database")->required();
+    backup->add_option("--to", o.to, "the copy to write (replaced if it exists)")->required();
+
+    auto* exp = app.add_subcommand("export", "Write the event, its log and its standings");
+    exp->add_option("--db", o.db, "event database")->required();
+    exp->add_option("--format", o.format, "json")->check(CLI::IsMember({"json"}));
+    exp->add_option("--out", o.out, "file to write (default: standard output)");
+}
+
+namespace {
+
+int store_failure(const store::store_error& e, std::ostream& err) {
+    err << "aplc: " << e.message << " [" << store::code_name(e.code) << "]\n";
+    return 1;
+}
+
+int run_import(const db_options& o, std::ostream& out, std::ostream& err) {
+    json doc;
+    if (int status = cli::read_json_file(o.event_file, doc, err)) return status;
+    auto loaded = codec::load_event(doc);
+    if (auto* problems = std::get_if<std::vector<sc::problem>>(&loaded))
+        return cli::report_problems(o.event_file, *problems, err);
+    auto log = store::log_store::open(o.db, store::open_mode::read_write);
+    if (!log) return store_failure(log.error(), err);
+    auto summary = app::import_event(**log, doc, "organiser", app::now_utc());
+    if (!summary) return store_failure(summary.error(), err);
+    if (summary->stored == 0)
+        out << o.event_file << " was already imported into " << o.db << " (entries "
+            << summary->first_seq << "-" << summary->last_seq << "); nothing was stored\n";
+    else
+        out << "imported " << o.event_file << " into " << o.db << ": " << summary->stored
+            << " entries (" << summary->first_seq << "-" << summary->last_seq << ")\n";
+    return 0;
+}
+
+int run_verify(const db_options& o, std::ostream& out, std::ostream& err) {
+    auto log = store::log_store::open(o.db, store::open_mode::read_only);
+    if (!log) return store_failure(log.error(), err);
+    auto report = (*log)->verify();
+    if (!report) return store_failure(report.error(), err);
+    if (report->first_bad) {
+        err << "aplc: " << o.db << ": the log does NOT verify: " << report->problem
+            << " (entries 1-" << *report->first_bad - 1 << " are intact)\n";
+        return 1;
+    }
+    out << o.db << ": the log verifies: " << report->entries << " entries, last hash "
+        << store::to_hex(report->last_hash) << "\n";
+    return 0;
+}
+
+int run_backup(const db_options& o, std::ostream& out, std::ostream& err) {
+    auto log = store::log_store::open(o.db, store::open_mode::read_only);
+    if (!log) return store_failure(log.error(), err);
+    auto last = (*log)->last_seq();
+    if (auto copied = (*log)->backup_to(o.to); !copied) return store_failure(copied.error(), err);
+    out << "copied " << o.db << " to " << o.to << " (" << last << " entries or more)\n";
+    return 0;
+}
+
+json log_json(const store::log_store& log, std::optional<store::store_error>& failure) {
+    json entries = json::array();
+    auto read = log.read(1, [&](const store::stored_entry& e) {
+        json body = json::parse(e.body, nullptr, false);
+        entries.push_back({{"seq", e.seq},
+                           {"at", e.at},
+                           {"actor", e.actor},
+                           {"device", e.device},
+                           {"kind", e.kind},
+                           {"submission_id", e.submission_id},
+                           {"body", body},
+                           {"hash", store::to_hex(e.hash)}});
+        return true;
+    });
+    if (!read) failure = read.error();
+    return entries;
+}
+
+int run_export(const db_options& o, std::ostream& out, std::ostream& err) {
+    auto log = store::log_store::open(o.db, store::open_mode::read_only);
+    if (!log) return store_failure(log.error(), err);
+    auto state = app::replay(**log);
+    if (!state) return store_failure(state.error(), err);
+    auto compiled = sc::rulebook::compile(state->scored_event());
+    if (auto* problems = std::get_if<std::vector<sc::problem>>(&compiled))
+        return cli::report_problems(o.db, *problems, err);
+    const auto& rules = std::get<sc::rulebook>(compiled);
+    std::optional<store::store_error> failure;
+    json doc{{"format", "aplc-export/1"},
+             {"event", {{"id", rules.source().id}, {"name", rules.source().name}}},
+             {"last_seq", (*log)->last_seq()},
+             {"last_hash", store::to_hex((*log)->last_hash())},
+             {"log", log_json(**log, failure)},
+             {"standings", codec::encode_standings(
+                               rules, sc::compute_standings(
+                                          rules, std::span<const sc::sheet>{rules.source().sheets},
+                                          rules.source().rulings))}};
+    if (failure) return store_failure(*failure, err);
+    if (o.out.empty()) {
+        out << doc.dump(2) << "\n";
+        return 0;
+    }
+    std::ofstream file{o.out};
+    file << doc.dump(2) << "\n";
+    if (!file) {
+        err << "aplc: cannot write '" << o.out << "' (check the directory and free space)\n";
+        return 1;
+    }
+    out << "exported " << o.db << " to " << o.out << "\n";
+    return 0;
+}
+
+} // namespace
+
+std::optional<int> run_db_command(const CLI::App& app, const db_options& o, std::ostream& out,
+                                  std::ostream& err) {
+    if (app.got_subcommand("import")) return run_import(o, out, err);
+    if (app.got_subcommand("verify")) return run_verify(o, out, err);
+    if (app.got_subcommand("backup")) return run_backup(o, out, err);
+    if (app.got_subcommand("export")) return run_export(o, out, err);
+    return std::nullopt;
+}
+
+} // namespace aplc

@@ -1,0 +1,27 @@
+#pragma once
+// Subcommands over an event database: import, verify, backup, export.
+#include <CLI/CLI.hpp>
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace aplc {
+
+struct db_options {
+    std::string db;
+    std::string event_file; // import
+    std::string to;         // backup
+    std::string format = "json";
+    std::string out;         // export: file; empty = standard output
+    std::string export_file; // verify --export
+};
+
+// Registers the subcommands; `chosen` receives the one the user named.
+void register_db_commands(CLI::App& app, db_options& options);
+
+// Runs the named subcommand if it is one of these; returns nullopt otherwise.
+std::optional<int> run_db_command(const CLI::App& app, const db_options& options, std::ostream& out,
+                                  std::ostream& err);
+
+} // namespace aplc

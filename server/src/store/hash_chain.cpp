@@ -1,0 +1,54 @@
+#include "hash_chain.hpp"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+namespace aplc::store {
+
+std::string to_hex(const digest& d) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(d.size() * 2);
+    for (unsigned char c : d) {
+        out.push_back(hex[c >> 4U]);
+        out.push_back(hex[c & 0x0FU]);
+    }
+    return out;
+}
+
+namespace detail {
+namespace {
+
+void put_length(std::string& buffer, std::uint64_t n) {
+    for (int i = 0; i < 8; ++i)
+        buffer.push_back(static_cast<char>((n >> (8U * static_cast<unsigned>(i))) & 0xFFU));
+}
+
+void put_field(std::string& buffer, const std::string& field) {
+    put_length(buffer, field.size());
+    buffer += field;
+}
+
+} // namespace
+
+digest entry_hash(const digest& prev, std::int64_t seq, const std::string& at,
+                  const std::string& actor, const std::string& device, const std::string& kind,
+                  const std::string& submission_id, const std::string& body) {
+    std::string buffer;
+    buffer.reserve(96 + at.size() + actor.size() + device.size() + kind.size() +
+                   submission_id.size() + body.size());
+    buffer.append(reinterpret_cast<const char*>(prev.data()), prev.size()); // NOLINT: bytes
+    put_length(buffer, static_cast<std::uint64_t>(seq));
+    for (const std::string* f : {&at, &actor, &device, &kind, &submission_id, &body})
+        put_field(buffer, *f);
+    digest out{};
+    unsigned int size = 0;
+    if (EVP_Digest(buffer.data(), buffer.size(), out.data(), &size, EVP_sha256(), nullptr) != 1 ||
+        size != out.size())
+        throw std::runtime_error{"OpenSSL SHA-256 failed"};
+    return out;
+}
+
+} // namespace detail
+} // namespace aplc::store
