@@ -284,7 +284,13 @@ std::variant<sc::sheet, sc::problem> decode_sheet(const json& j, const std::stri
                                "value_not_a_number: '" + value.dump() + "' is not a number"};
         s.values.emplace(field, *v);
     }
-    if (j.contains("status")) s.status = sc::parse_run_status(j.at("status").get<std::string>());
+    if (j.contains("status")) {
+        auto status = j.at("status").get<std::string>();
+        s.status = sc::parse_run_status(status);
+        if (!s.status)
+            return sc::problem{path + ".status",
+                               "bad_run_status: '" + status + "' is not completed, dnf, dns or dq"};
+    }
     return s;
 }
 

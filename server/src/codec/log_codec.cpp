@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
+
 namespace aplc::codec {
 namespace sc = aplc::scoring;
 using nlohmann::json;
@@ -19,17 +21,37 @@ std::string phase_kind(sc::scenario_phase p) {
     return "scenario.opened";
 }
 
+json encode_attributes(const std::map<std::string, sc::number>& attributes) {
+    json out = json::object();
+    for (const auto& [k, v] : attributes) out[k] = v.to_string();
+    return out;
+}
+
 json encode_people(const sc::team& t) {
     json members = json::array();
     for (const auto& m : t.members) {
         json j{{"id", m.id.value}, {"name", m.name}};
         if (!m.division.empty()) j["division"] = m.division;
+        if (!m.attributes.empty()) j["attributes"] = encode_attributes(m.attributes);
         members.push_back(j);
     }
     json j{{"id", t.id.value}, {"name", t.name}, {"members", members}};
     if (!t.country.empty()) j["country"] = t.country;
     if (!t.division.empty()) j["division"] = t.division;
+    if (!t.attributes.empty()) j["attributes"] = encode_attributes(t.attributes);
     return j;
+}
+
+std::map<std::string, sc::number> decode_attributes(const json& obj) {
+    std::map<std::string, sc::number> out;
+    auto attributes = obj.find("attributes");
+    if (attributes == obj.end()) return out;
+    for (const auto& [k, v] : attributes->items()) {
+        auto n = decode_decimal(v);
+        if (!n) throw std::runtime_error{"attribute '" + k + "' is not a number"};
+        out.emplace(k, *n);
+    }
+    return out;
 }
 
 // Encodes one non-definition action as {kind, body}.
@@ -106,12 +128,12 @@ sc::log_action decode_known(std::string_view kind, const json& b) {
                       t.value("country", ""),
                       t.value("division", ""),
                       {},
-                      {}};
+                      decode_attributes(t)};
         for (const auto& m : t.value("members", json::array()))
             team.members.push_back({{m.at("id").get<std::string>()},
                                     m.at("name").get<std::string>(),
                                     m.value("division", ""),
-                                    {}});
+                                    decode_attributes(m)});
         return sc::team_set{team};
     }
     if (kind == "judge.set") {
@@ -141,7 +163,11 @@ sc::log_action decode_known(std::string_view kind, const json& b) {
     if (kind == "scenario.finalised")
         return sc::scenario_phase_set{{str("scenario")}, sc::scenario_phase::finalised};
     if (kind == "board.frozen") return sc::board_frozen{str("board")};
-    if (kind == "board.revealed") return sc::board_revealed{str("board"), b.value("rows", 0)};
+    if (kind == "board.revealed") {
+        auto rows = b.at("rows").get<std::int64_t>();
+        if (rows < 0 || rows > 1'000'000) throw std::runtime_error{"rows is out of range"};
+        return sc::board_revealed{str("board"), static_cast<int>(rows)};
+    }
     if (kind == "protest.filed")
         return sc::protest_filed{
             str("protest"), {str("scenario")}, {str("entrant")}, b.value("text", "")};
@@ -159,36 +185,43 @@ class flat_reader {
 public:
     explicit flat_reader(std::string_view text) : text_{text} {}
 
+    // True only for a complete sheet (scenario, entrant, judge, each once) in the exact form
+    // the encoder writes; anything else is left to the general path.
     bool sheet_body(sc::sheet& out) {
         if (!open() || !key_is("sheet") || !open()) return false;
+        unsigned seen = 0; // one bit per member, so a repeated member is refused
         bool first = true;
         while (!close()) {
             if (!first && !comma()) return false;
             first = false;
             std::string_view key;
             if (!string(key) || !colon()) return false;
+            unsigned bit = member_bit(key);
+            if (bit == 0 || (seen & bit) != 0) return false;
+            seen |= bit;
             if (key == "values") {
                 if (!values(out)) return false;
                 continue;
             }
             std::string_view value;
             if (!string(value)) return false;
-            if (key == "scenario")
-                out.scenario.value = value;
-            else if (key == "entrant")
-                out.entrant.value = value;
-            else if (key == "judge")
-                out.judge.value = value;
-            else if (key == "status") {
-                out.status = sc::parse_run_status(value);
-                if (!out.status) return false;
-            } else
-                return false;
+            if (key == "scenario") out.scenario.value = value;
+            if (key == "entrant") out.entrant.value = value;
+            if (key == "judge") out.judge.value = value;
+            if (key == "status" && !(out.status = sc::parse_run_status(value))) return false;
         }
-        return close() && pos_ == text_.size();
+        return (seen & 7U) == 7U && close() && pos_ == text_.size();
     }
 
 private:
+    static unsigned member_bit(std::string_view key) {
+        constexpr std::array<std::string_view, 5> members{"scenario", "entrant", "judge", "status",
+                                                          "values"};
+        for (std::size_t i = 0; i < members.size(); ++i)
+            if (key == members[i]) return 1U << i;
+        return 0;
+    }
+
     bool values(sc::sheet& out) {
         if (!open()) return false;
         bool first = true;
@@ -199,8 +232,7 @@ private:
             std::string_view value;
             if (!string(key) || !colon() || !string(value)) return false;
             auto n = sc::number::parse(value);
-            if (!n) return false;
-            out.values.emplace(std::string{key}, *n);
+            if (!n || !out.values.emplace(std::string{key}, *n).second) return false;
         }
         return true;
     }
@@ -213,7 +245,11 @@ private:
         auto end = text_.find('"', pos_ + 1);
         if (end == std::string_view::npos) return false;
         out = text_.substr(pos_ + 1, end - pos_ - 1);
-        if (out.find('\\') != std::string_view::npos) return false;
+        // Escapes, control characters and non-ASCII text go to the general (validating) path.
+        for (char c : out)
+            if (c == '\\' || static_cast<unsigned char>(c) < 0x20 ||
+                static_cast<unsigned char>(c) >= 0x80)
+                return false;
         pos_ = end + 1;
         return true;
     }

@@ -37,7 +37,9 @@ struct panel_set { // assign a scenario's panel and roles
 struct sheet_submitted {
     sheet value;
 };
-struct sheet_corrected { // replaces the sheet stored at `supersedes`
+// Replaces the sheet stored at `supersedes`. A correction that moves a sheet onto a slot that
+// holds another sheet replaces that one: whoever appends must refuse such a correction.
+struct sheet_corrected {
     std::int64_t supersedes = 0;
     sheet value;
     std::string reason;
@@ -129,7 +131,7 @@ struct event_state {
     // The definition with the current sheets and rulings: what compute_standings() scores.
     [[nodiscard]] event scored_event() const;
     [[nodiscard]] scenario_phase phase_of(const scenario_id& s) const;
-    // The current sheet stored at or superseded by entry `seq`, if any.
+    // The current sheet stored by entry `entry` (its latest version), if any.
     [[nodiscard]] const current_sheet* sheet_at(std::int64_t entry) const;
 };
 

@@ -26,8 +26,8 @@ encoded_entry encode_action(const scoring::log_action& action);
 
 nlohmann::json encode_sheet(const scoring::sheet& s);
 
-// Errors: a problem whose path is "body" or "body.<member>", for an unknown kind or a body that
-// does not decode.
+// Errors: a problem whose path is "kind" for an unknown kind, and "body" or "body.<member>" for a
+// body that does not decode (a body that is not JSON at all is reported as "body" first).
 std::variant<scoring::log_action, scoring::problem> decode_action(std::string_view kind,
                                                                   std::string_view body);
 
