@@ -33,10 +33,18 @@ struct applier {
         s.definition.sheets.clear();
         s.definition.rulings.clear();
         ++s.rules_version;
+        s.definition_entries = {seq};
     }
-    void operator()(const team_set& a) { upsert(s.definition.teams, a.value, &team::id); }
-    void operator()(const judge_set& a) { upsert(s.definition.judges, a.value, &judge::id); }
+    void operator()(const team_set& a) {
+        upsert(s.definition.teams, a.value, &team::id);
+        s.definition_entries.push_back(seq);
+    }
+    void operator()(const judge_set& a) {
+        upsert(s.definition.judges, a.value, &judge::id);
+        s.definition_entries.push_back(seq);
+    }
     void operator()(const panel_set& a) {
+        s.definition_entries.push_back(seq);
         for (auto& sc : s.definition.scenarios)
             if (sc.id == a.scenario) {
                 sc.panel = a.panel;

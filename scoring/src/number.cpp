@@ -1,6 +1,7 @@
 #include "aplc/scoring/number.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace aplc::scoring {
 namespace {
@@ -34,11 +35,14 @@ int128 gcd128(int128 a, int128 b) {
     return a;
 }
 
-int128 pow10(int k) {
-    int128 p = 1;
-    for (int i = 0; i < k; ++i) p *= 10;
+constexpr std::array<int128, 31> powers_of_ten = [] {
+    std::array<int128, 31> p{};
+    p[0] = 1;
+    for (std::size_t i = 1; i < p.size(); ++i) p[i] = p[i - 1] * 10;
     return p;
-}
+}();
+
+int128 pow10(int k) { return powers_of_ten[static_cast<std::size_t>(k)]; }
 
 bool mul(int128 a, int128 b, int128& out) { return !__builtin_mul_overflow(a, b, &out); }
 bool add(int128 a, int128 b, int128& out) { return !__builtin_add_overflow(a, b, &out); }
@@ -201,8 +205,46 @@ std::optional<number> number::power(std::int64_t exponent) const {
     return result;
 }
 
+namespace {
+
+// Whether to step up from the floor, given the remainder `rest` of a division by `den`.
+template <class Int>
+bool round_up(round_mode mode, Int rest, Int den, bool negative, bool odd_floor) {
+    Int half_gap = den - rest; // rest vs den/2, compared as rest vs den - rest
+    bool above_half = rest > half_gap;
+    bool at_half = rest == half_gap;
+    switch (mode) {
+    case round_mode::floor: return false;
+    case round_mode::ceil: return rest > 0;
+    case round_mode::truncate: return rest > 0 && negative;
+    case round_mode::half_up: return above_half || (at_half && !negative);
+    case round_mode::half_even: return above_half || (at_half && odd_floor);
+    }
+    return false;
+}
+
+} // namespace
+
 std::optional<number> number::round(rounding r) const {
     int places = std::clamp(r.places, 0, max_places);
+    // Fast path: everything fits in 64 bits, so the division is one machine instruction rather
+    // than a 128-bit library call (rounding is on the hot path of every standings computation).
+    constexpr int128 limit = int128{1} << 62;
+    if (places <= 18 && num_ < limit && num_ > -limit && den_ < limit) {
+        int128 scaled = num_ * pow10(places);
+        if (scaled < limit && scaled > -limit) {
+            auto n = static_cast<std::int64_t>(scaled);
+            auto d = static_cast<std::int64_t>(den_);
+            std::int64_t q = n / d;
+            std::int64_t rest = n % d;
+            if (rest < 0) {
+                --q;
+                rest += d;
+            }
+            bool up = round_up<std::int64_t>(r.mode, rest, d, num_ < 0, q % 2 != 0);
+            return number{int128{q} + (up ? 1 : 0), pow10(places)};
+        }
+    }
     int128 whole = 0;
     int128 rest = 0;
     floor_divmod(num_, den_, whole, rest);
@@ -236,17 +278,7 @@ std::optional<number> number::round(rounding r) const {
     }
     int128 scaled = 0;
     if (!mul(whole, pow10(places), scaled) || !add(scaled, digits, scaled)) return std::nullopt;
-    int128 half_gap = den_ - rest; // rest vs den/2, compared as rest vs den - rest
-    bool above_half = rest > half_gap;
-    bool at_half = rest == half_gap;
-    bool up = false;
-    switch (r.mode) {
-    case round_mode::floor: up = false; break;
-    case round_mode::ceil: up = rest > 0; break;
-    case round_mode::truncate: up = rest > 0 && num_ < 0; break;
-    case round_mode::half_up: up = above_half || (at_half && num_ >= 0); break;
-    case round_mode::half_even: up = above_half || (at_half && (scaled % 2 != 0)); break;
-    }
+    bool up = round_up<int128>(r.mode, rest, den_, num_ < 0, scaled % 2 != 0);
     if (up && !add(scaled, 1, scaled)) return std::nullopt;
     return number{scaled, pow10(places)};
 }

@@ -66,11 +66,11 @@ TEST_CASE("a new file gets the current schema version") {
     {
         auto log = open_store(path);
         CHECK(log->schema_version() == current_schema_version);
-        CHECK(current_schema_version == 2);
+        CHECK(current_schema_version == 3);
     }
-    CHECK(meta_version(path) == "2");
+    CHECK(meta_version(path) == "3");
     CHECK(trigger_count(path) == 2);
-    CHECK(open_store(path, open_mode::read_only)->schema_version() == 2);
+    CHECK(open_store(path, open_mode::read_only)->schema_version() == 3);
 }
 
 TEST_CASE("a version-1 log is migrated to version 2 with its entries intact") {
@@ -92,7 +92,7 @@ TEST_CASE("a version-1 log is migrated to version 2 with its entries intact") {
     SECTION("read-write, it is migrated") {
         {
             auto log = open_store(path);
-            CHECK(log->schema_version() == 2);
+            CHECK(log->schema_version() == 3);
             auto entries = read_all(*log);
             REQUIRE(entries.size() == 2);
             for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -107,7 +107,7 @@ TEST_CASE("a version-1 log is migrated to version 2 with its entries intact") {
             CHECK(next.seq == 3);
             CHECK(read_all(*log, 3).at(0).prev_hash == original[1].hash);
         }
-        CHECK(meta_version(path) == "2");
+        CHECK(meta_version(path) == "3");
         CHECK(trigger_count(path) == 2);
         auto db = raw_connection(path);
         CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");

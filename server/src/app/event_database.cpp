@@ -13,11 +13,15 @@
 
 namespace aplc::app {
 namespace sc = aplc::scoring;
+using nlohmann::json;
 
-store::result<sc::event_state> replay(const store::log_store& log) {
-    sc::event_state state;
+namespace {
+
+// Folds entries from `from_seq` on into `state`.
+store::result<store::done> fold_from(const store::log_store& log, std::int64_t from_seq,
+                                     sc::event_state& state) {
     std::optional<store::store_error> failure;
-    auto read = log.scan(1, [&](const store::entry_view& e) {
+    auto read = log.scan(from_seq, [&](const store::entry_view& e) {
         auto action = codec::decode_action(e.kind, e.body);
         if (auto* p = std::get_if<sc::problem>(&action)) {
             failure =
@@ -31,7 +35,132 @@ store::result<sc::event_state> replay(const store::log_store& log) {
     });
     if (!read) return read.error();
     if (failure) return *failure;
+    return store::done{};
+}
+
+// Folds just the entries listed (the definition's), reading each one.
+bool fold_entries(const store::log_store& log, const std::vector<std::int64_t>& seqs,
+                  sc::event_state& state) {
+    for (auto seq : seqs) {
+        bool ok = false;
+        auto read = log.scan(seq, [&](const store::entry_view& e) {
+            auto action = codec::decode_action(e.kind, e.body);
+            if (e.seq != seq || std::holds_alternative<sc::problem>(action)) return false;
+            sc::apply(state, {e.seq, e.at, e.actor, std::get<sc::log_action>(std::move(action))});
+            ok = true;
+            return false;
+        });
+        if (!read || !ok) return false;
+    }
+    return true;
+}
+
+json encode_state(const sc::event_state& s) {
+    json sheets = json::array();
+    for (const auto& [key, v] : s.sheets)
+        sheets.push_back({{"seq", v.seq},
+                          {"first_seq", v.first_seq},
+                          {"approved", v.approved},
+                          {"history", v.history},
+                          {"sheet", codec::encode_sheet(v.value)}});
+    json rulings = json::array();
+    for (const auto& [key, r] : s.rulings)
+        rulings.push_back({{"scenario", r.scenario.value},
+                           {"entrant", r.entrant.value},
+                           {"status", std::string{sc::to_string(r.status)}}});
+    json phases = json::object();
+    for (const auto& [id, p] : s.phases) phases[id] = static_cast<int>(p);
+    json protests = json::array();
+    for (const auto& [id, p] : s.protests) {
+        json j{{"protest", id},
+               {"filed_seq", p.filed_seq},
+               {"scenario", p.filed.scenario.value},
+               {"entrant", p.filed.entrant.value},
+               {"text", p.filed.text}};
+        if (p.ruling) j["ruling"] = {{"upheld", p.ruling->upheld}, {"reason", p.ruling->reason}};
+        protests.push_back(j);
+    }
+    return {{"version", 1},
+            {"seq", s.seq},
+            {"rules_version", s.rules_version},
+            {"definition_entries", s.definition_entries},
+            {"sheets", sheets},
+            {"rulings", rulings},
+            {"phases", phases},
+            {"frozen", s.frozen},
+            {"protests", protests}};
+}
+
+// Restores a checkpoint into `state`; false when it cannot be used (then replay from scratch).
+bool restore_state(const store::log_store& log, const std::string& text, sc::event_state& state) {
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || j.value("version", 0) != 1) return false;
+    try {
+        if (!fold_entries(log, j.at("definition_entries").get<std::vector<std::int64_t>>(), state))
+            return false;
+        state.seq = j.at("seq").get<std::int64_t>();
+        state.rules_version = j.at("rules_version").get<int>();
+        for (const auto& x : j.at("sheets")) {
+            auto decoded = codec::decode_sheet(x.at("sheet"), "sheet");
+            if (!std::holds_alternative<sc::sheet>(decoded)) return false;
+            sc::current_sheet c{
+                x.at("seq").get<std::int64_t>(), x.at("first_seq").get<std::int64_t>(),
+                std::get<sc::sheet>(std::move(decoded)), x.at("approved").get<bool>(),
+                x.at("history").get<std::vector<std::int64_t>>()};
+            auto key = sc::sheet_key(c.value);
+            state.sheets.emplace(std::move(key), std::move(c));
+        }
+        for (const auto& r : j.at("rulings")) {
+            sc::run_ruling ruling{{r.at("scenario").get<std::string>()},
+                                  {r.at("entrant").get<std::string>()},
+                                  sc::parse_run_status(r.at("status").get<std::string>()).value()};
+            state.rulings[{ruling.scenario.value, ruling.entrant.value}] = ruling;
+        }
+        for (const auto& [id, p] : j.at("phases").items())
+            state.phases[id] = static_cast<sc::scenario_phase>(p.get<int>());
+        state.frozen = j.at("frozen").get<std::map<std::string, int>>();
+        for (const auto& p : j.at("protests")) {
+            sc::protest_state ps{p.at("filed_seq").get<std::int64_t>(),
+                                 {p.at("protest").get<std::string>(),
+                                  {p.at("scenario").get<std::string>()},
+                                  {p.at("entrant").get<std::string>()},
+                                  p.at("text").get<std::string>()},
+                                 std::nullopt};
+            if (p.contains("ruling"))
+                ps.ruling =
+                    sc::protest_ruled{ps.filed.protest, p.at("ruling").at("upheld").get<bool>(),
+                                      p.at("ruling").at("reason").get<std::string>()};
+            state.protests[ps.filed.protest] = std::move(ps);
+        }
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+} // namespace
+
+store::result<sc::event_state> replay_all(const store::log_store& log) {
+    sc::event_state state;
+    auto folded = fold_from(log, 1, state);
+    if (!folded) return folded.error();
     return state;
+}
+
+store::result<sc::event_state> replay(const store::log_store& log) {
+    auto saved = log.latest_checkpoint();
+    if (!saved) return saved.error();
+    if (!*saved) return replay_all(log);
+    sc::event_state state;
+    if (!restore_state(log, (*saved)->state, state)) return replay_all(log);
+    auto folded = fold_from(log, (*saved)->seq + 1, state);
+    if (!folded) return folded.error();
+    return state;
+}
+
+store::result<store::done> save_checkpoint(store::log_store& log, const sc::event_state& state) {
+    if (state.seq == 0) return store::done{};
+    return log.write_checkpoint(state.seq, encode_state(state).dump());
 }
 
 namespace {
@@ -74,6 +203,10 @@ store::result<import_summary> import_event(store::log_store& log, const nlohmann
     summary.first_seq = acks->front().seq;
     summary.last_seq = acks->back().seq;
     for (const auto& a : *acks) (a.repeated ? summary.repeated : summary.stored) += 1;
+    // A checkpoint after a large import makes the next start-up fast. It is only a cache: if it
+    // cannot be written, the import still stands and start-up replays every entry.
+    if (summary.stored > 0)
+        if (auto state = replay(log)) (void)save_checkpoint(log, *state);
     return summary;
 }
 

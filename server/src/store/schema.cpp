@@ -11,7 +11,7 @@ namespace {
 
 // Each step takes the schema from version i to i + 1. Never edit a step that has shipped: add
 // a new one.
-constexpr std::array<const char*, 2> migrations{
+constexpr std::array<const char*, 3> migrations{
     // 0 -> 1: the log and its metadata.
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE log ("
@@ -30,6 +30,8 @@ constexpr std::array<const char*, 2> migrations{
     "BEGIN SELECT RAISE(ABORT, 'the APLC log is append-only'); END;"
     "CREATE TRIGGER log_append_only_delete BEFORE DELETE ON log "
     "BEGIN SELECT RAISE(ABORT, 'the APLC log is append-only'); END;",
+    // 2 -> 3: checkpoints of the folded state, for fast start-up.
+    "CREATE TABLE checkpoint (seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, state TEXT NOT NULL);",
 };
 static_assert(migrations.size() == current_schema_version);
 

@@ -172,6 +172,43 @@ public:
         }
     }
 
+    result<done> write_checkpoint(std::int64_t seq, const std::string& state) override {
+        try {
+            SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
+            SQLite::Statement hash{*db_, "SELECT hash FROM log WHERE seq = ?"};
+            hash.bind(1, seq);
+            if (!hash.executeStep())
+                return store_error{store_errc::bad_entry,
+                                   "no entry " + std::to_string(seq) + " to checkpoint"};
+            digest h = digest_of(hash.getColumn(0));
+            SQLite::Statement put{
+                *db_, "INSERT OR REPLACE INTO checkpoint (seq, hash, state) VALUES (?, ?, ?)"};
+            put.bind(1, seq);
+            put.bind(2, h.data(), static_cast<int>(h.size()));
+            put.bind(3, state);
+            put.exec();
+            SQLite::Statement prune{*db_, "DELETE FROM checkpoint WHERE seq < ?"};
+            prune.bind(1, seq);
+            prune.exec();
+            tx.commit();
+            return done{};
+        } catch (const SQLite::Exception& e) {
+            return from_sqlite(e, path_);
+        }
+    }
+
+    result<std::optional<checkpoint>> latest_checkpoint() const override {
+        try {
+            SQLite::Statement q{*db_,
+                                "SELECT c.seq, c.state FROM checkpoint c JOIN log l "
+                                "ON l.seq = c.seq AND l.hash = c.hash ORDER BY c.seq DESC LIMIT 1"};
+            if (!q.executeStep()) return std::optional<checkpoint>{};
+            return std::optional{checkpoint{q.getColumn(0).getInt64(), q.getColumn(1).getString()}};
+        } catch (const SQLite::Exception& e) {
+            return from_sqlite(e, path_);
+        }
+    }
+
     result<verify_report> verify() const override;
     result<done> backup_to(const std::string& target) const override;
     [[nodiscard]] int schema_version() const override { return version_; }

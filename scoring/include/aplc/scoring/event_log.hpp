@@ -121,6 +121,9 @@ struct event_state {
     std::int64_t seq = 0;  // the newest entry folded in
     int rules_version = 0; // how many event definitions were applied
     event definition;      // sheets and rulings live below, not in here
+    // The entries that shaped `definition` (the last event.defined and the team, judge and
+    // panel changes after it), in order: folding just these rebuilds it (checkpoints).
+    std::vector<std::int64_t> definition_entries;
     // by sheet_key(scenario, entrant, judge)
     std::unordered_map<std::string, current_sheet, key_hash, std::equal_to<>> sheets;
     std::map<std::pair<std::string, std::string>, run_ruling> rulings; // (scenario, entrant)

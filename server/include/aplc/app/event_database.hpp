@@ -13,9 +13,18 @@
 
 namespace aplc::app {
 
-// Folds every entry of the log into the event's state. An entry that cannot be decoded means
-// the log was written by something else or damaged: that is a `corrupt` error naming the entry.
+// Folds the log into the event's state: from the newest valid checkpoint when there is one
+// (the entries that shaped the definition, then the saved rest of the state, then the entries
+// after it), else from the first entry. An entry that cannot be decoded means the log was
+// written by something else or damaged: that is a `corrupt` error naming the entry.
 store::result<scoring::event_state> replay(const store::log_store& log);
+
+// The same, ignoring checkpoints: every entry from the first.
+store::result<scoring::event_state> replay_all(const store::log_store& log);
+
+// Saves `state` (folded up to state.seq) as the log's checkpoint.
+store::result<store::done> save_checkpoint(store::log_store& log,
+                                           const scoring::event_state& state);
 
 struct import_summary {
     std::int64_t first_seq = 0;

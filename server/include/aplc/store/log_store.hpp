@@ -112,6 +112,13 @@ struct verify_report {
     digest last_hash{};                    // hash of the last good entry
 };
 
+// The folded state of the log as of one entry, saved so that start-up need not replay every
+// entry (docs/log.md, "Checkpoints"). It is a cache: the log stays the source of truth.
+struct checkpoint {
+    std::int64_t seq = 0;
+    std::string state; // JSON, written and read by the app layer
+};
+
 enum class open_mode { read_write, read_only };
 
 class log_store {
@@ -147,6 +154,14 @@ public:
     // The entry a submission id was stored as, if any.
     virtual result<std::optional<std::int64_t>> find_submission(std::string_view id) const = 0;
 
+    // Saves a checkpoint of the state as of entry `seq`, with that entry's hash; older ones are
+    // dropped. Errors: bad_entry (no such entry), read_only, locked, disk_full, io_error.
+    virtual result<done> write_checkpoint(std::int64_t seq, const std::string& state) = 0;
+
+    // The newest checkpoint whose entry still has the hash it was saved with (a checkpoint that
+    // does not match the log is ignored); nullopt when there is none.
+    virtual result<std::optional<checkpoint>> latest_checkpoint() const = 0;
+
     // Recomputes the whole hash chain and names the first entry that was edited, deleted or
     // reordered.
     virtual result<verify_report> verify() const = 0;
@@ -160,6 +175,6 @@ public:
 };
 
 // The newest schema version this program writes.
-constexpr int current_schema_version = 2;
+constexpr int current_schema_version = 3;
 
 } // namespace aplc::store
