@@ -135,29 +135,41 @@ void award_points(const scenario_view& s, std::vector<entry_result>& entries,
 void rank_group(const scenario_view& s, std::vector<entry_result>& entries,
                 const std::vector<int>& group) {
     const auto& tb = s.def.tie_break;
+    // Sort keys gathered once into compact arrays: comparisons then touch no entry objects
+    // and look nothing up by name.
+    std::size_t n = group.size();
+    std::vector<int> cls(n);
+    std::vector<const std::optional<number>*> result(n);
+    std::vector<std::optional<number>> ties(n * tb.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& e = entries[static_cast<std::size_t>(group[i])];
+        cls[i] = order_class(s.def, e);
+        result[i] = &e.result;
+        for (std::size_t t = 0; t < tb.size(); ++t)
+            ties[i * tb.size() + t] = value_named(e, tb[t].value);
+    }
     auto compare = [&](int a, int b, int level) {
-        const auto& x = entries[static_cast<std::size_t>(a)];
-        const auto& y = entries[static_cast<std::size_t>(b)];
+        auto x = static_cast<std::size_t>(a);
+        auto y = static_cast<std::size_t>(b);
         if (level == 0) {
-            int cx = order_class(s.def, x);
-            int cy = order_class(s.def, y);
-            if (cx != cy) return cx < cy ? -1 : 1;
-            return compare_numbers(x.result, y.result, s.def.direction);
+            if (cls[x] != cls[y]) return cls[x] < cls[y] ? -1 : 1;
+            return compare_numbers(*result[x], *result[y], s.def.direction);
         }
-        const auto& t = tb[static_cast<std::size_t>(level - 1)];
-        return compare_numbers(value_named(x, t.value), value_named(y, t.value), t.direction);
+        auto t = static_cast<std::size_t>(level - 1);
+        return compare_numbers(ties[x * tb.size() + t], ties[y * tb.size() + t], tb[t].direction);
     };
     auto display = [&](int a, int b) {
-        return entries[static_cast<std::size_t>(a)].entrant <
-               entries[static_cast<std::size_t>(b)].entrant;
+        return entries[static_cast<std::size_t>(group[static_cast<std::size_t>(a)])].entrant <
+               entries[static_cast<std::size_t>(group[static_cast<std::size_t>(b)])].entrant;
     };
+    std::vector<int> items(n);
+    for (std::size_t i = 0; i < n; ++i) items[i] = static_cast<int>(i);
     int levels = 1 + static_cast<int>(tb.size());
-    auto ranked = rank_by(group, levels, compare, display);
-    for (int i : group) {
-        auto& e = entries[static_cast<std::size_t>(i)];
-        auto k = static_cast<std::size_t>(i);
-        e.rank = ranked.rank[k];
-        int d = ranked.decided[k];
+    auto ranked = rank_by(std::move(items), levels, compare, display);
+    for (std::size_t i = 0; i < n; ++i) {
+        auto& e = entries[static_cast<std::size_t>(group[i])];
+        e.rank = ranked.rank[i];
+        int d = ranked.decided[i];
         e.decided_by =
             d < 0 ? "" : (d >= levels ? "shared" : tb[static_cast<std::size_t>(d - 1)].value);
     }

@@ -126,7 +126,7 @@ std::optional<rejection> judge_values(const entry_context& x) {
     out.assign(x.def.values.size() * seats, std::nullopt);
     if (!x.c.has_judge_values) return std::nullopt;
     for (std::size_t k = 0; k < seats; ++k) {
-        const auto* s = sheet_of(x, x.c.panel[k]);
+        const auto* s = x.scratch.seats[k];
         if (!s) continue;
         std::fill(env.begin(), env.end(), std::nullopt);
         load_attributes(x, env);
@@ -183,8 +183,7 @@ outcome<number> panel_value(entry_eval& e, std::size_t v) {
         std::optional<number> m;
         if (cv.of_field >= 0) {
             auto f = static_cast<std::size_t>(cv.of_field);
-            if (const auto* s = sheet_of(e.x, e.x.c.panel[k]); s && f < s->fields.size())
-                m = s->fields[f];
+            if (const auto* s = e.x.scratch.seats[k]; s && f < s->fields.size()) m = s->fields[f];
         } else {
             m = e.x.scratch.per_judge[static_cast<std::size_t>(cv.of_value) * seats + k];
         }
@@ -289,7 +288,10 @@ entry_result compute_entry(const rulebook& rules, std::size_t scenario_index, in
         return out;
     }
     e.env.assign(static_cast<std::size_t>(c.slot_count), std::nullopt);
-    scratch.judge_env.assign(static_cast<std::size_t>(c.slot_count), std::nullopt);
+    scratch.seats.clear();
+    for (int judge : c.panel) scratch.seats.push_back(sheet_of(e.x, judge));
+    if (c.has_judge_values)
+        scratch.judge_env.assign(static_cast<std::size_t>(c.slot_count), std::nullopt);
     out.values.reserve(c.output_count);
     if (auto why = evaluate_entry(e, rule)) {
         out.state = entry_state::failed;

@@ -25,6 +25,7 @@ struct entry_scratch {
     std::vector<mark> marks;
     std::vector<std::size_t> positions;
     std::vector<int> judges;
+    std::vector<const indexed_sheet*> seats; // the sheet of each panel seat, or null
 };
 
 // The values and result of one entry (no rank or points yet). A fixed award for a status

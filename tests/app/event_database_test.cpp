@@ -65,7 +65,11 @@ void add_life(st::log_store& log, const sc::event_state& state) {
     const auto* second = &std::next(state.sheets.begin())->second;
     append(log, sc::sheet_withdrawn{second->seq, "entered twice"});
     append(log, sc::sheet_approved{std::next(state.sheets.begin(), 2)->second.seq});
-    append(log, sc::run_status_set{{{"hostage-rescue"}, {"SGP"}, sc::run_status::dq}, "weapon"});
+    sc::run_ruling ruling;
+    ruling.scenario.value = "hostage-rescue";
+    ruling.entrant.value = "SGP";
+    ruling.status = sc::run_status::dq;
+    append(log, sc::run_status_set{ruling, "weapon"});
     append(log, sc::scenario_phase_set{{"riot-control"}, sc::scenario_phase::locked});
     append(log, sc::board_frozen{"overall"});
     append(log, sc::protest_filed{"P1", {"riot-control"}, {"MYS"}, "timing"});

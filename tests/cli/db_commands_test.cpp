@@ -134,3 +134,22 @@ TEST_CASE("database commands fail clearly on a file that is not an event databas
     CHECK(missing.status == 1);
     CHECK(missing.err.find("does not exist") != std::string::npos);
 }
+
+TEST_CASE("aplc checkpoint saves the state and score --db still gives the same standings") {
+    scratch_dir dir;
+    std::string db = dir.file("c.db");
+    REQUIRE(run_aplc("import --db " + db + " " + example("aplc-demo.json")).status == 0);
+    auto before = run_aplc("score --db " + db);
+    {
+        SQLite::Database raw{db, SQLite::OPEN_READWRITE};
+        raw.exec("DELETE FROM checkpoint");
+    }
+    auto r = run_aplc("checkpoint --db " + db);
+    CHECK(r.status == 0);
+    CHECK(r.out.find("checkpoint saved at entry 312") != std::string::npos);
+    SQLite::Database check{db};
+    CHECK(check.execAndGet("SELECT count(*) FROM checkpoint").getInt() == 1);
+    auto after = run_aplc("score --db " + db);
+    REQUIRE(after.status == 0);
+    CHECK(json::parse(after.out) == json::parse(before.out));
+}

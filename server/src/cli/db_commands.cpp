@@ -29,6 +29,10 @@ void register_db_commands(CLI::App& app, db_options& o) {
     backup->add_option("--db", o.db, "event database")->required();
     backup->add_option("--to", o.to, "the copy to write (replaced if it exists)")->required();
 
+    auto* cp = app.add_subcommand(
+        "checkpoint", "Save the replayed state so the next start-up replays only newer entries");
+    cp->add_option("--db", o.db, "event database")->required();
+
     auto* exp = app.add_subcommand("export", "Write the event, its log and its standings");
     exp->add_option("--db", o.db, "event database")->required();
     exp->add_option("--format", o.format, "json")->check(CLI::IsMember({"json"}));
@@ -73,6 +77,17 @@ int run_verify(const db_options& o, std::ostream& out, std::ostream& err) {
     }
     out << o.db << ": the log verifies: " << report->entries << " entries, last hash "
         << store::to_hex(report->last_hash) << "\n";
+    return 0;
+}
+
+int run_checkpoint(const db_options& o, std::ostream& out, std::ostream& err) {
+    auto log = store::log_store::open(o.db, store::open_mode::read_write);
+    if (!log) return store_failure(log.error(), err);
+    auto state = app::replay_all(**log);
+    if (!state) return store_failure(state.error(), err);
+    if (auto saved = app::save_checkpoint(**log, *state); !saved)
+        return store_failure(saved.error(), err);
+    out << o.db << ": checkpoint saved at entry " << state->seq << "\n";
     return 0;
 }
 
@@ -144,6 +159,7 @@ std::optional<int> run_db_command(const CLI::App& app, const db_options& o, std:
     if (app.got_subcommand("import")) return run_import(o, out, err);
     if (app.got_subcommand("verify")) return run_verify(o, out, err);
     if (app.got_subcommand("backup")) return run_backup(o, out, err);
+    if (app.got_subcommand("checkpoint")) return run_checkpoint(o, out, err);
     if (app.got_subcommand("export")) return run_export(o, out, err);
     return std::nullopt;
 }
