@@ -283,6 +283,24 @@ std::optional<number> number::round(rounding r) const {
     return number{scaled, pow10(places)};
 }
 
+std::optional<std::vector<int128>>
+number::common_numerators(std::span<const number* const> values) {
+    int128 common = 1;
+    for (const number* v : values) {
+        if (!v) continue;
+        number r = v->reduced();
+        int128 g = gcd128(common, r.den_);
+        if (!mul(common / g, r.den_, common) || common >= small_limit) return std::nullopt;
+    }
+    std::vector<int128> out(values.size(), 0);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!values[i]) continue;
+        number r = values[i]->reduced();
+        if (!mul(r.num_, common / r.den_, out[i])) return std::nullopt;
+    }
+    return out;
+}
+
 std::optional<std::int64_t> number::to_int64() const {
     if (!is_integer()) return std::nullopt;
     int128 v = num_ / den_;

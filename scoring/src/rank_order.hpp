@@ -33,22 +33,25 @@ rank_outcome rank_by(std::vector<int> items, int levels, Compare compare, Displa
     for (int i : items) size = std::max(size, i + 1);
     out.rank.assign(static_cast<std::size_t>(size), 0);
     out.decided.assign(static_cast<std::size_t>(size), -1);
-    auto separating = [&](int a, int b) {
-        if (compare(a, b, 0) != 0) return -1;
-        for (int l = 1; l < levels; ++l)
-            if (compare(a, b, l) != 0) return l;
-        return levels;
-    };
+    // gap[k]: the first level at which items k-1 and k differ (-1 when already at level 0 is
+    // never: 0), or `levels` when they are equal at every level; computed once per pair.
+    std::vector<int> gap(items.size(), -1);
+    for (std::size_t k = 1; k < items.size(); ++k) {
+        int level = 0;
+        while (level < levels && compare(items[k - 1], items[k], level) == 0) ++level;
+        gap[k] = level;
+    }
+    auto separating = [&](std::size_t k) { return gap[k] == 0 ? -1 : gap[k]; }; // pair (k-1, k)
     for (std::size_t k = 0; k < items.size(); ++k) {
         auto i = static_cast<std::size_t>(items[k]);
-        bool tied_above = k > 0 && full(items[k - 1], items[k]) == 0;
+        bool tied_above = k > 0 && gap[k] == levels;
         out.rank[i] =
             tied_above ? out.rank[static_cast<std::size_t>(items[k - 1])] : static_cast<int>(k) + 1;
         // An item that shares its rank is "shared" whatever placed its group; otherwise the
         // level that separated it from the item above, else from the one below.
-        bool tied_below = k + 1 < items.size() && full(items[k], items[k + 1]) == 0;
-        int level = k > 0 ? separating(items[k - 1], items[k]) : -1;
-        if (level < 0 && k + 1 < items.size()) level = separating(items[k], items[k + 1]);
+        bool tied_below = k + 1 < items.size() && gap[k + 1] == levels;
+        int level = k > 0 ? separating(k) : -1;
+        if (level < 0 && k + 1 < items.size()) level = separating(k + 1);
         out.decided[i] = tied_above || tied_below ? levels : level;
     }
     out.order = std::move(items);

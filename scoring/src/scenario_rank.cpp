@@ -148,12 +148,21 @@ void rank_group(const scenario_view& s, std::vector<entry_result>& entries,
         for (std::size_t t = 0; t < tb.size(); ++t)
             ties[i * tb.size() + t] = value_named(e, tb[t].value);
     }
+    std::vector<const number*> present(n);
+    for (std::size_t i = 0; i < n; ++i) present[i] = *result[i] ? &**result[i] : nullptr;
+    auto keys = number::common_numerators(present); // exact integer keys, when they fit
+    bool higher = s.def.direction == better::higher;
     auto compare = [&](int a, int b, int level) {
         auto x = static_cast<std::size_t>(a);
         auto y = static_cast<std::size_t>(b);
         if (level == 0) {
             if (cls[x] != cls[y]) return cls[x] < cls[y] ? -1 : 1;
-            return compare_numbers(*result[x], *result[y], s.def.direction);
+            if (!keys || !present[x] || !present[y])
+                return compare_numbers(*result[x], *result[y], s.def.direction);
+            int128 kx = (*keys)[x];
+            int128 ky = (*keys)[y];
+            if (kx == ky) return 0;
+            return (higher ? kx > ky : kx < ky) ? -1 : 1;
         }
         auto t = static_cast<std::size_t>(level - 1);
         return compare_numbers(ties[x * tb.size() + t], ties[y * tb.size() + t], tb[t].direction);

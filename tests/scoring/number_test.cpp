@@ -426,3 +426,19 @@ TEST_CASE("to_int64 gives the value of a whole number that fits", "[number]") {
     CHECK_FALSE(num("2.5").to_int64().has_value());
     CHECK_FALSE(frac(1, 3).to_int64().has_value());
 }
+
+TEST_CASE("common_numerators puts values over their least common denominator", "[number]") {
+    auto half = num("0.5");
+    auto third = frac(1, 3);
+    auto quarter = num("0.25");
+    std::vector<const number*> values{&half, nullptr, &third, &quarter};
+    auto keys = number::common_numerators(values);
+    REQUIRE(keys.has_value());
+    CHECK(*keys == std::vector<int128>{6, 0, 4, 3}); // over 12
+    SECTION("values whose common denominator is too large give nullopt") {
+        auto a = frac(1, (int128{1} << 40) + 1);
+        auto b = frac(1, (int128{1} << 40) - 1);
+        std::vector<const number*> big{&a, &b};
+        CHECK_FALSE(number::common_numerators(big).has_value());
+    }
+}

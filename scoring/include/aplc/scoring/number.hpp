@@ -8,8 +8,10 @@
 #include <compare>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace aplc::scoring {
 
@@ -64,6 +66,13 @@ public:
 
     // Whether the value is a multiple of step (step > 0); used for "0.5 steps" on sheets.
     [[nodiscard]] bool is_multiple_of(const number& step) const;
+
+    // The numerators of `values` over one common denominator (the least common multiple of
+    // theirs), when it and every numerator stay below 2^62: comparing the numerators then
+    // compares the values, in one machine comparison each (ranking sorts by them). Null
+    // entries are skipped (their numerator is 0). nullopt when they do not fit.
+    static std::optional<std::vector<int128>>
+    common_numerators(std::span<const number* const> values);
 
     // Decimal places the exact value needs, or nullopt if it has no finite decimal expansion
     // (1/3) or needs more than 30 places.
