@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <numeric>
 
 namespace aplc::scoring {
 namespace {
@@ -27,6 +28,9 @@ bool small(int128 v) { return v < small_limit && v > -small_limit; }
 int128 gcd128(int128 a, int128 b) {
     a = abs128(a);
     b = abs128(b);
+    constexpr int128 word = int128{1} << 63;
+    if (a < word && b < word) // one machine division per step instead of a library call
+        return std::gcd(static_cast<std::int64_t>(a), static_cast<std::int64_t>(b));
     while (b != 0) {
         int128 t = a % b;
         a = b;
@@ -283,22 +287,21 @@ std::optional<number> number::round(rounding r) const {
     return number{scaled, pow10(places)};
 }
 
-std::optional<std::vector<int128>>
+std::optional<number::common_scale>
 number::common_numerators(std::span<const number* const> values) {
     int128 common = 1;
     for (const number* v : values) {
-        if (!v) continue;
-        number r = v->reduced();
-        int128 g = gcd128(common, r.den_);
-        if (!mul(common / g, r.den_, common) || common >= small_limit) return std::nullopt;
+        if (!v || v->den_ == common) continue;
+        int128 g = gcd128(common, v->den_);
+        if (!mul(common / g, v->den_, common) || common >= small_limit) return std::nullopt;
     }
     std::vector<int128> out(values.size(), 0);
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (!values[i]) continue;
-        number r = values[i]->reduced();
-        if (!mul(r.num_, common / r.den_, out[i])) return std::nullopt;
+        int128 scale = common == values[i]->den_ ? 1 : common / values[i]->den_;
+        if (!mul(values[i]->num_, scale, out[i]) || !small(out[i])) return std::nullopt;
     }
-    return out;
+    return common_scale{common, std::move(out)};
 }
 
 std::optional<std::int64_t> number::to_int64() const {

@@ -159,8 +159,8 @@ void rank_group(const scenario_view& s, std::vector<entry_result>& entries,
             if (cls[x] != cls[y]) return cls[x] < cls[y] ? -1 : 1;
             if (!keys || !present[x] || !present[y])
                 return compare_numbers(*result[x], *result[y], s.def.direction);
-            int128 kx = (*keys)[x];
-            int128 ky = (*keys)[y];
+            int128 kx = keys->numerators[x];
+            int128 ky = keys->numerators[y];
             if (kx == ky) return 0;
             return (higher ? kx > ky : kx < ky) ? -1 : 1;
         }

@@ -71,8 +71,11 @@ public:
     // theirs), when it and every numerator stay below 2^62: comparing the numerators then
     // compares the values, in one machine comparison each (ranking sorts by them). Null
     // entries are skipped (their numerator is 0). nullopt when they do not fit.
-    static std::optional<std::vector<int128>>
-    common_numerators(std::span<const number* const> values);
+    struct common_scale {
+        int128 denominator = 1;
+        std::vector<int128> numerators;
+    };
+    static std::optional<common_scale> common_numerators(std::span<const number* const> values);
 
     // Decimal places the exact value needs, or nullopt if it has no finite decimal expansion
     // (1/3) or needs more than 30 places.
