@@ -55,7 +55,11 @@ std::optional<number> combine_members(const rulebook& rules, const component_vie
         points.resize(static_cast<std::size_t>(c.how->count));
     if (c.how->combine == member_combine::best) return points.front();
     number total;
-    for (const auto& p : points) total = total.plus(p).value_or(total);
+    for (const auto& p : points) {
+        auto next = total.plus(p);
+        if (!next) return std::nullopt; // reported by the caller as an overflow
+        total = *next;
+    }
     if (c.how->combine == member_combine::mean)
         return total.divided_by(number::of(static_cast<std::int64_t>(points.size())));
     return total;
@@ -101,11 +105,19 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
             } else {
                 points = combine_members(rules, c, info.team);
             }
-            if (points) points = points->times(c.weight);
             if (points) {
-                row.total = row.total.plus(*points).value_or(row.total);
-                auto& day_total = row.days[sc.day];
-                day_total = day_total.plus(*points).value_or(day_total);
+                auto weighted = points->times(c.weight);
+                auto total = weighted ? row.total.plus(*weighted) : std::nullopt;
+                auto day_total = weighted ? row.days[sc.day].plus(*weighted) : std::nullopt;
+                if (!total || !day_total) {
+                    row.error = rejection{
+                        errc::arithmetic_overflow,
+                        sc.id.value + ": the weighted points are too large to hold exactly"};
+                } else {
+                    row.total = *total;
+                    row.days[sc.day] = *day_total;
+                }
+                points = weighted;
             }
             if (place == 1) ++row.wins;
             f.places.push_back(place);
@@ -116,7 +128,15 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
                     (points ? points->to_string() : std::string{"not scored yet"}) +
                     (c.weight != number::of(1) ? " (weight " + c.weight.to_string() + ")" : ""));
         }
-        if (def.round) row.total = row.total.round(*def.round).value_or(row.total);
+        if (def.round) { // the declared rounding applies to the total and each day's subtotal
+            auto total = row.total.round(*def.round);
+            if (total)
+                row.total = *total;
+            else
+                row.error = rejection{errc::arithmetic_overflow, "the total is too large to round"};
+            for (auto& [d, subtotal] : row.days)
+                subtotal = subtotal.round(*def.round).value_or(subtotal);
+        }
         if (explain) row.explanation.push_back("total = " + row.total.to_string());
         rows.push_back(std::move(row));
         facts.push_back(std::move(f));
@@ -146,7 +166,11 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
     auto compare = [&](int a, int b, int level) -> int {
         auto ia = static_cast<std::size_t>(a);
         auto ib = static_cast<std::size_t>(b);
-        if (level == 0) return compare_num(rows[ia].total, rows[ib].total, def.direction);
+        if (level == 0) {
+            if (rows[ia].error.has_value() != rows[ib].error.has_value())
+                return rows[ia].error ? 1 : -1;
+            return compare_num(rows[ia].total, rows[ib].total, def.direction);
+        }
         const auto& t = def.tie_break[static_cast<std::size_t>(level - 1)];
         switch (t.kind) {
         case ranking_tie_kind::wins:

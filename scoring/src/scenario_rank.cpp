@@ -78,7 +78,11 @@ outcome<number> rank_points(const scenario_view& s, int rank, int tied) {
     };
     if (p.ties == tie_share::best || tied <= 1) return at(rank);
     number total;
-    for (int r = rank; r < rank + tied; ++r) total = total.plus(at(r)).value_or(total);
+    for (int r = rank; r < rank + tied; ++r) {
+        auto next = total.plus(at(r));
+        if (!next) return rejection{errc::arithmetic_overflow, "rank points are too large"};
+        total = *next;
+    }
     auto mean = total.divided_by(number::of(tied));
     if (!mean) return rejection{errc::arithmetic_overflow, "points are too large"};
     return *mean;
@@ -117,8 +121,12 @@ void award_points(const scenario_view& s, std::vector<entry_result>& entries,
         if (fixed_award(s.def, e) || !e.result) continue;
         int tied = sharing[static_cast<std::size_t>(e.rank)];
         auto p = points_for(s, e, g, tied);
-        if (p && s.def.points.round)
-            p = outcome<number>{p->round(*s.def.points.round).value_or(*p)};
+        if (p && s.def.points.round) {
+            auto r = p->round(*s.def.points.round);
+            p = r ? outcome<number>{*r}
+                  : outcome<number>{
+                        rejection{errc::arithmetic_overflow, "points are too large to round"}};
+        }
         if (!p) {
             e.state = entry_state::failed;
             e.error = p.error();

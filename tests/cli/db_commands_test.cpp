@@ -153,3 +153,51 @@ TEST_CASE("aplc checkpoint saves the state and score --db still gives the same s
     REQUIRE(after.status == 0);
     CHECK(json::parse(after.out) == json::parse(before.out));
 }
+
+TEST_CASE("aplc verify catches a checkpoint edited to change the standings") {
+    scratch_dir dir;
+    std::string db = dir.file("v.db");
+    REQUIRE(run_aplc("import --db " + db + " " + example("aplc-demo.json")).status == 0);
+    auto honest = run_aplc("export --db " + db);
+    {
+        SQLite::Database raw{db, SQLite::OPEN_READWRITE};
+        REQUIRE(raw.exec("UPDATE checkpoint SET state = replace(state, '\"formation\":\"', "
+                         "'\"formation\":\"1') WHERE seq = 312") == 1);
+    }
+    auto r = run_aplc("verify --db " + db);
+    CHECK(r.status == 1);
+    CHECK(r.err.find("the checkpoint at entry 312 does NOT match it") != std::string::npos);
+    SECTION("export reads the log, not the checkpoint") {
+        auto exported = run_aplc("export --db " + db);
+        REQUIRE(exported.status == 0);
+        CHECK(json::parse(exported.out)["standings"] == json::parse(honest.out)["standings"]);
+    }
+    SECTION("aplc checkpoint rebuilds it") {
+        REQUIRE(run_aplc("checkpoint --db " + db).status == 0);
+        CHECK(run_aplc("verify --db " + db).status == 0);
+    }
+}
+
+TEST_CASE("one database holds one event") {
+    scratch_dir dir;
+    std::string db = dir.file("one.db");
+    REQUIRE(run_aplc("import --db " + db + " " + example("aplc-demo.json")).status == 0);
+    auto r = run_aplc("import --db " + db + " " + data("diving_2000.event.json"));
+    CHECK(r.status == 1);
+    CHECK(r.err.find("this database holds the event 'aplc-2026'") != std::string::npos);
+    CHECK(run_aplc("score --db " + db).status == 0);
+}
+
+TEST_CASE("checkpoint and backup refuse what would harm a database") {
+    scratch_dir dir;
+    auto missing = run_aplc("checkpoint --db " + dir.file("typo.db"));
+    CHECK(missing.status == 1);
+    CHECK(missing.err.find("does not exist") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.file("typo.db")));
+    std::string db = dir.file("b.db");
+    REQUIRE(run_aplc("import --db " + db + " " + data("diving_2000.event.json")).status == 0);
+    auto self = run_aplc("backup --db " + db + " --to " + db);
+    CHECK(self.status == 2);
+    CHECK(self.err.find("names the database itself") != std::string::npos);
+    CHECK(run_aplc("verify --db " + db).status == 0);
+}

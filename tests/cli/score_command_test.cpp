@@ -115,3 +115,9 @@ TEST_CASE("the demo event scores completely: every entry ranked, ten teams overa
     }
     CHECK(doc["rankings"][0]["rows"].size() == 10);
 }
+
+TEST_CASE("an unknown command is named in the error") {
+    auto r = run_aplc("serve --port 8080");
+    CHECK(r.status == 2);
+    CHECK(r.err == "aplc: 'serve' is not an aplc command (see 'aplc --help')\n");
+}

@@ -148,3 +148,18 @@ TEST_CASE("every sheet in the file is checked, with a stable code") {
         CHECK(has_problem(problems_of(e), "sheets[1].values.mark", ""));
     }
 }
+
+TEST_CASE("true and false answer yes/no checks only") {
+    json e = base_event();
+    json s = panel_scenario(
+        "s", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"), "m");
+    s["fields"].push_back({{"id", "safe"}, {"kind", "check"}});
+    e["scenarios"].push_back(s);
+    e["sheets"] = {{{"scenario", "s"},
+                    {"entrant", "AAA"},
+                    {"judge", "J1"},
+                    {"values", {{"mark", true}, {"safe", true}}}}};
+    CHECK(has_problem(problems_of(e), "sheets[0].values.mark", "takes a number, not true"));
+    e["sheets"][0]["values"]["mark"] = "7";
+    CHECK_FALSE(has_problem(problems_of(e), "sheets[0].values.safe", "takes a number"));
+}

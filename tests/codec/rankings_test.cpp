@@ -180,3 +180,22 @@ TEST_CASE("re-scoring one scenario after a change gives the same standings as a 
     CHECK(aplc::codec::encode_standings(rules, before) !=
           aplc::codec::encode_standings(rules, full));
 }
+
+TEST_CASE("an overall total too large to hold is reported, never wrapped or dropped") {
+    json e = base_event();
+    e["scenarios"] = {mean_scenario("a", 1), mean_scenario("b", 1)};
+    e["rankings"] = {
+        {{"id", "o"},
+         {"name", "O"},
+         {"scenarios",
+          {{{"id", "a"}, {"weight", "100000000000000000000000000000000000000"}}, {{"id", "b"}}}}}};
+    add_all(e, "a", "AAA", "9");
+    add_all(e, "b", "AAA", "9");
+    add_all(e, "b", "BBB", "1");
+    auto s = standings_of(rules_of(e));
+    const auto& a = row_of(s.rankings[0], "AAA");
+    REQUIRE(a.error.has_value());
+    CHECK(a.error->code == sc::errc::arithmetic_overflow);
+    CHECK(s.rankings[0].rows.back().entrant.value == "AAA"); // placed after every computed total
+    CHECK(row_of(s.rankings[0], "BBB").rank == 1);
+}

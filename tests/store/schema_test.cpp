@@ -73,7 +73,7 @@ TEST_CASE("a new file gets the current schema version") {
     CHECK(open_store(path, open_mode::read_only)->schema_version() == 3);
 }
 
-TEST_CASE("a version-1 log is migrated to version 2 with its entries intact") {
+TEST_CASE("a version-1 log is migrated to the current version with its entries intact") {
     temp_dir dir;
     auto source = dir.file("source.db");
     auto path = dir.file("v1.db");

@@ -179,6 +179,15 @@ std::string content_id(const nlohmann::json& doc) {
 
 store::result<import_summary> import_event(store::log_store& log, const nlohmann::json& doc,
                                            const std::string& actor, const std::string& at) {
+    // One database holds one event: a different event would orphan the stored sheets.
+    auto existing = replay(log);
+    if (!existing) return existing.error();
+    std::string event_id = doc.at("event").at("id").get<std::string>();
+    if (existing->seq > 0 && existing->definition.id != event_id)
+        return store::store_error{store::store_errc::bad_entry,
+                                  "this database holds the event '" + existing->definition.id +
+                                      "', not '" + event_id +
+                                      "': import another event into a new database"};
     std::string id = content_id(doc);
     std::vector<store::new_entry> entries;
     auto add = [&](codec::encoded_entry e) {

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <ostream>
+#include <string>
 
 namespace aplc {
 
@@ -17,6 +18,16 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     register_score_command(app, score);
     db_options db;
     register_db_commands(app, db);
+    // Name an unknown command rather than CLI11's "A subcommand is required".
+    if (argc > 1) {
+        std::string first = argv[1];
+        bool known = first.empty() || first[0] == '-';
+        for (const auto* sub : app.get_subcommands({})) known = known || sub->get_name() == first;
+        if (!known) {
+            err << "aplc: '" << first << "' is not an aplc command (see 'aplc --help')\n";
+            return 2;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

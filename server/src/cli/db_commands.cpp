@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 namespace aplc {
@@ -65,6 +66,16 @@ int run_import(const db_options& o, std::ostream& out, std::ostream& err) {
     return 0;
 }
 
+// The standings a state scores to, as JSON ("null" when its rules do not compile).
+json standings_json(const sc::event_state& state) {
+    auto compiled = sc::rulebook::compile(state.scored_event());
+    if (!std::holds_alternative<sc::rulebook>(compiled)) return nullptr;
+    const auto& rules = std::get<sc::rulebook>(compiled);
+    return codec::encode_standings(
+        rules, sc::compute_standings(rules, std::span<const sc::sheet>{rules.source().sheets},
+                                     rules.source().rulings));
+}
+
 int run_verify(const db_options& o, std::ostream& out, std::ostream& err) {
     auto log = store::log_store::open(o.db, store::open_mode::read_only);
     if (!log) return store_failure(log.error(), err);
@@ -75,12 +86,29 @@ int run_verify(const db_options& o, std::ostream& out, std::ostream& err) {
             << " (entries 1-" << *report->first_bad - 1 << " are intact)\n";
         return 1;
     }
+    // The checkpoint is outside the chain: it must give exactly what the chain gives.
+    auto saved = (*log)->latest_checkpoint();
+    if (saved && *saved) {
+        auto fast = app::replay(**log);
+        auto full = app::replay_all(**log);
+        if (!fast || !full || standings_json(*fast) != standings_json(*full)) {
+            err << "aplc: " << o.db << ": the log verifies, but the checkpoint at entry "
+                << (*saved)->seq
+                << " does NOT match it (it was changed): run 'aplc checkpoint --db " << o.db
+                << "' to rebuild it from the log\n";
+            return 1;
+        }
+    }
     out << o.db << ": the log verifies: " << report->entries << " entries, last hash "
         << store::to_hex(report->last_hash) << "\n";
     return 0;
 }
 
 int run_checkpoint(const db_options& o, std::ostream& out, std::ostream& err) {
+    if (!std::filesystem::exists(o.db)) {
+        err << "aplc: '" << o.db << "' does not exist (check the path) [cannot_open]\n";
+        return 1;
+    }
     auto log = store::log_store::open(o.db, store::open_mode::read_write);
     if (!log) return store_failure(log.error(), err);
     auto state = app::replay_all(**log);
@@ -92,6 +120,12 @@ int run_checkpoint(const db_options& o, std::ostream& out, std::ostream& err) {
 }
 
 int run_backup(const db_options& o, std::ostream& out, std::ostream& err) {
+    std::error_code ec;
+    if (std::filesystem::weakly_canonical(o.db, ec) ==
+        std::filesystem::weakly_canonical(o.to, ec)) {
+        err << "aplc: --to names the database itself: choose another file for the copy\n";
+        return 2;
+    }
     auto log = store::log_store::open(o.db, store::open_mode::read_only);
     if (!log) return store_failure(log.error(), err);
     auto last = (*log)->last_seq();
@@ -121,7 +155,7 @@ json log_json(const store::log_store& log, std::optional<store::store_error>& fa
 int run_export(const db_options& o, std::ostream& out, std::ostream& err) {
     auto log = store::log_store::open(o.db, store::open_mode::read_only);
     if (!log) return store_failure(log.error(), err);
-    auto state = app::replay(**log);
+    auto state = app::replay_all(**log); // official results come from the log itself, not a cache
     if (!state) return store_failure(state.error(), err);
     auto compiled = sc::rulebook::compile(state->scored_event());
     if (auto* problems = std::get_if<std::vector<sc::problem>>(&compiled))

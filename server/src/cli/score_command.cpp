@@ -41,7 +41,8 @@ std::optional<sc::rulebook> load_rules(const score_options& o, std::ostream& err
         }
         auto state = app::replay(**log);
         if (!state) {
-            err << "aplc: " << state.error().message << "\n";
+            err << "aplc: " << state.error().message << " [" << store::code_name(state.error().code)
+                << "]\n";
             status = 1;
             return std::nullopt;
         }

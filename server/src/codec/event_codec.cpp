@@ -270,6 +270,23 @@ void decode_people(reader& r, const json& doc, sc::event& e) {
                             reader::str(j, "country")});
 }
 
+// true/false is a yes/no answer: it is accepted for check fields only ("time": true is not 1 s).
+std::optional<sc::problem> boolean_misuse(const sc::event& e, const json& sheet,
+                                          const std::string& path) {
+    for (const auto& [field, value] : object_of(sheet, "values").items()) {
+        if (!value.is_boolean()) continue;
+        for (const auto& scenario : e.scenarios) {
+            if (scenario.id.value != sheet.value("scenario", "")) continue;
+            for (const auto& f : scenario.fields)
+                if (f.id == field && f.kind != sc::field_kind::check)
+                    return sc::problem{path + ".values." + field,
+                                       "value_not_a_number: '" + field + "' takes a number, not " +
+                                           value.dump() + " (true/false is for yes/no checks)"};
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 std::variant<sc::sheet, sc::problem> decode_sheet(const json& j, const std::string& path) {
@@ -323,9 +340,12 @@ std::variant<sc::event, std::vector<sc::problem>> decode_event(const json& doc) 
         e.rankings.push_back(decode_ranking(r, rankings[i], "rankings[" + std::to_string(i) + "]"));
     const auto& sheets = list_of(doc, "sheets");
     for (std::size_t i = 0; i < sheets.size(); ++i) {
-        auto s = decode_sheet(sheets[i], "sheets[" + std::to_string(i) + "]");
+        std::string path = "sheets[" + std::to_string(i) + "]";
+        auto s = decode_sheet(sheets[i], path);
         if (auto* p = std::get_if<sc::problem>(&s))
             r.problems.push_back(*p);
+        else if (auto why = boolean_misuse(e, sheets[i], path))
+            r.problems.push_back(*why);
         else
             e.sheets.push_back(std::get<sc::sheet>(std::move(s)));
     }

@@ -120,6 +120,9 @@ json encode_ranking(const sc::rulebook& rules, const sc::ranking_def& def,
                {"wins", row.wins}};
         if (!row.division.empty()) j["division"] = row.division;
         if (!row.decided_by.empty()) j["decided_by"] = row.decided_by;
+        if (row.error)
+            j["error"] = {{"code", std::string{sc::code_name(row.error->code)}},
+                          {"detail", row.error->detail}};
         if (!row.explanation.empty()) j["explanation"] = row.explanation;
         rows.push_back(std::move(j));
     }

@@ -370,7 +370,9 @@ result<std::unique_ptr<log_store>> log_store::open(const std::string& path, open
     bool writable = mode == open_mode::read_write;
     std::error_code missing;
     if (!writable && !std::filesystem::exists(path, missing))
-        return store_error{store_errc::cannot_open, "'" + path + "' does not exist"};
+        return store_error{
+            store_errc::cannot_open,
+            "'" + path + "' does not exist (check the path; 'aplc import' creates a database)"};
     try {
         int flags = writable ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE : SQLite::OPEN_READONLY;
         auto db = std::make_unique<SQLite::Database>(path, flags, busy_timeout_ms);

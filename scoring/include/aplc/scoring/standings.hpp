@@ -61,7 +61,9 @@ struct ranking_row {
     number total;
     int rank = 0;
     std::string decided_by;
-    int wins = 0; // components in which the entrant placed first
+    int wins = 0;                   // components in which the entrant placed first
+    std::optional<rejection> error; // arithmetic_overflow: the total could not be held exactly;
+                                    // such a row is placed last and its total is not meaningful
     std::vector<std::string> explanation;
 };
 
