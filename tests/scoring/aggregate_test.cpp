@@ -1,20 +1,14 @@
 // Combining a panel's marks into one value: every aggregation method and its errors.
 #include "../../scoring/src/aggregate.hpp"
 
+#include "number_printing.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
-
-namespace Catch {
-template <> struct StringMaker<aplc::scoring::number> {
-    static std::string convert(const aplc::scoring::number& value) {
-        return value.to_string() + " (" + value.to_fraction_string() + ")";
-    }
-};
-} // namespace Catch
 
 namespace {
 

@@ -1,20 +1,14 @@
 // The rules' formula language: grammar, functions, evaluation errors and the error spellings.
 #include "aplc/scoring/expression.hpp"
 
+#include "number_printing.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-namespace Catch {
-template <> struct StringMaker<aplc::scoring::number> {
-    static std::string convert(const aplc::scoring::number& value) {
-        return value.to_string() + " (" + value.to_fraction_string() + ")";
-    }
-};
-} // namespace Catch
 
 namespace {
 

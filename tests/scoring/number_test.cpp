@@ -1,6 +1,8 @@
 // The exact number type: parsing, arithmetic, rounding, printing, comparison and overflow.
 #include "aplc/scoring/number.hpp"
 
+#include "number_printing.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -8,14 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-
-namespace Catch {
-template <> struct StringMaker<aplc::scoring::number> {
-    static std::string convert(const aplc::scoring::number& value) {
-        return value.to_string() + " (" + value.to_fraction_string() + ")";
-    }
-};
-} // namespace Catch
 
 namespace {
 
