@@ -298,8 +298,14 @@ number::common_numerators(std::span<const number* const> values) {
     std::vector<int128> out(values.size(), 0);
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (!values[i]) continue;
-        int128 scale = common == values[i]->den_ ? 1 : common / values[i]->den_;
-        if (!mul(values[i]->num_, scale, out[i]) || !small(out[i])) return std::nullopt;
+        const number& v = *values[i];
+        // common < 2^62, so the quotient and a small numerator's product fit without checks.
+        int128 scale = common == v.den_ ? 1
+                                        : static_cast<int128>(static_cast<std::int64_t>(common) /
+                                                              static_cast<std::int64_t>(v.den_));
+        if (!small(v.num_)) return std::nullopt;
+        out[i] = v.num_ * scale;
+        if (!small(out[i])) return std::nullopt;
     }
     return common_scale{common, std::move(out)};
 }

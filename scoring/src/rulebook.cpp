@@ -412,9 +412,15 @@ void rulebook_builder::check_ranking(std::size_t index) {
     }
     for (std::size_t i = 0; i < r.tie_break.size(); ++i) {
         const ranking_tie_break& t = r.tie_break[i];
-        if (t.kind == ranking_tie_kind::scenario && !book_.scenario_index(t.scenario))
+        auto tie_scenario = book_.scenario_index(t.scenario);
+        if (t.kind == ranking_tie_kind::scenario && !tie_scenario)
             add(at(path + ".tie_break", i) + ".scenario",
                 "'" + t.scenario.value + "' is not a scenario");
+        else if (t.kind == ranking_tie_kind::scenario && e.scenarios[*tie_scenario].entry != r.of)
+            add(at(path + ".tie_break", i) + ".scenario",
+                "'" + t.scenario.value + "' ranks " +
+                    (r.of == entry_kind::team ? "members" : "teams") +
+                    ", so places in it cannot separate entrants of this ranking");
     }
     for (int d : r.days)
         if (std::none_of(e.days.begin(), e.days.end(), [&](const day& x) { return x.number == d; }))

@@ -163,3 +163,23 @@ TEST_CASE("true and false answer yes/no checks only") {
     e["sheets"][0]["values"]["mark"] = "7";
     CHECK_FALSE(has_problem(problems_of(e), "sheets[0].values.safe", "takes a number"));
 }
+
+TEST_CASE(
+    "a tie-break on a scenario of the other kind is refused: it could never separate anyone") {
+    json e = base_event();
+    json solo = panel_scenario(
+        "solo", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"),
+        "m");
+    solo["entry"] = "member";
+    e["scenarios"] = {
+        solo,
+        panel_scenario(
+            "team", json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"}])"),
+            "m")};
+    e["rankings"] = {
+        {{"id", "o"}, {"name", "O"}, {"tie_break", {{{"by", "scenario"}, {"scenario", "solo"}}}}}};
+    CHECK(has_problem(problems_of(e), "rankings[0].tie_break[0].scenario",
+                      "cannot separate entrants"));
+    e["rankings"][0]["tie_break"][0]["scenario"] = "team";
+    CHECK(problems_of(e).empty());
+}
