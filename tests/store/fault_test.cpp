@@ -2,6 +2,7 @@
 // locked by another process, a disk that refuses to grow the file, and a damaged file.
 #include "store_test_support.hpp"
 
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -110,7 +111,7 @@ TEST_CASE("a log opened read-only refuses appends with read_only and stays intac
     CHECK(append_ok(*log, make_entry("after")).seq == 4);
 }
 
-TEST_CASE("a log locked by another process gives locked after the busy timeout", "[fault]") {
+TEST_CASE("a log locked by another connection gives locked after the busy timeout", "[fault]") {
     temp_dir dir;
     auto path = dir.file("log.db");
     make_log(path, 3);
@@ -245,4 +246,51 @@ TEST_CASE("a damaged database file gives corrupt on verify and read", "[fault]")
     auto read = log->read(1, [](const aplc::store::stored_entry&) { return true; });
     REQUIRE_FALSE(read.ok());
     CHECK(read.error().code == store_errc::corrupt);
+}
+
+TEST_CASE("a log locked by another process gives locked, then works once the lock is gone",
+          "[fault]") {
+    temp_dir dir;
+    auto path = dir.file("log.db");
+    make_log(path, 3);
+    int to_parent[2];
+    int to_child[2];
+    REQUIRE(::pipe(to_parent) == 0);
+    REQUIRE(::pipe(to_child) == 0);
+    pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) { // holds the write lock until the parent closes its pipe
+        ::close(to_parent[0]);
+        ::close(to_child[1]);
+        try {
+            auto other = raw_connection(path);
+            other.exec("BEGIN IMMEDIATE");
+            write_all(to_parent[1], "locked\n");
+            char c = 0;
+            while (::read(to_child[0], &c, 1) > 0) {
+            }
+            other.exec("ROLLBACK");
+        } catch (...) {
+            ::_exit(1);
+        }
+        ::_exit(0);
+    }
+    ::close(to_parent[1]);
+    ::close(to_child[0]);
+    std::array<char, 16> buffer{};
+    REQUIRE(::read(to_parent[0], buffer.data(), buffer.size()) > 0);
+    auto log = open_store(path);
+    auto ack = log->append(make_entry("x", "while-locked"));
+    REQUIRE_FALSE(ack.ok());
+    CHECK(ack.error().code == store_errc::locked);
+    CHECK_THAT(ack.error().message, Contains("locked by another process"));
+    ::close(to_child[1]); // let the other process go
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    ::close(to_parent[0]);
+    auto retry = append_ok(*log, make_entry("x", "while-locked"));
+    CHECK(retry.seq == 4);
+    CHECK(verify_ok(*log).entries == 4);
 }
