@@ -104,8 +104,7 @@ std::string start_up(const std::string& path, const char* what, bool use_checkpo
     auto state = use_checkpoint ? aplc::app::replay(**log) : aplc::app::replay_all(**log);
     double replayed = seconds_since(start);
     auto rules = std::get<sc::rulebook>(sc::rulebook::compile(state->scored_event()));
-    auto standings = sc::compute_standings(rules, std::span<const sc::sheet>{rules.source().sheets},
-                                           rules.source().rulings);
+    auto standings = sc::compute_standings(rules);
     auto board = aplc::codec::encode_standings(rules, standings).dump();
     std::printf("start-up, %s: replay %.3f s, first board %.3f s (%zu bytes)\n", what, replayed,
                 seconds_since(start), board.size());

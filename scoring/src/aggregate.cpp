@@ -51,13 +51,15 @@ outcome<number> median_of(const std::vector<mark>& marks, std::vector<std::size_
 }
 
 // Marks as dropped the lowest (or highest) mark not dropped yet.
-void drop_extreme(std::vector<mark>& marks, bool highest) {
-    mark* pick = nullptr;
-    for (auto& m : marks) {
-        if (m.dropped) continue;
-        if (!pick || (highest ? m.value >= pick->value : m.value < pick->value)) pick = &m;
+// `less(i, j)` orders marks i and j; of equal lowest marks the earliest seat is dropped, of
+// equal highest marks the latest.
+template <class Less> void drop_extreme(std::vector<mark>& marks, bool highest, Less less) {
+    std::size_t pick = marks.size();
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+        if (marks[i].dropped) continue;
+        if (pick == marks.size() || (highest ? !less(i, pick) : less(i, pick))) pick = i;
     }
-    if (pick) pick->dropped = true;
+    if (pick < marks.size()) marks[pick].dropped = true;
 }
 
 } // namespace
@@ -82,15 +84,8 @@ std::optional<outcome<number>> integer_path(const value_def& how, std::vector<ma
         number::common_numerators(std::span<const number* const>{values.data(), marks.size()});
     if (!scale) return std::nullopt;
     const auto& keys = scale->numerators;
-    auto drop = [&](bool highest) { // the same choice as drop_extreme()
-        std::size_t pick = marks.size();
-        for (std::size_t i = 0; i < marks.size(); ++i) {
-            if (marks[i].dropped) continue;
-            if (pick == marks.size() || (highest ? keys[i] >= keys[pick] : keys[i] < keys[pick]))
-                pick = i;
-        }
-        if (pick < marks.size()) marks[pick].dropped = true;
-    };
+    auto less = [&](std::size_t i, std::size_t j) { return keys[i] < keys[j]; };
+    auto drop = [&](bool highest) { drop_extreme(marks, highest, less); };
     if (how.method == aggregate_method::trimmed) {
         for (int i = 0; i < how.drop_low; ++i) drop(false);
         for (int i = 0; i < how.drop_high; ++i) drop(true);
@@ -138,8 +133,9 @@ outcome<number> aggregate(const value_def& how, int designated_judge, std::vecto
     case aggregate_method::trimmed: {
         // Select the dropped marks directly (k passes of n) rather than sorting: panels are small
         // and k is 1 or 2. Ties: the earliest seat among equal lows, the latest among equal highs.
-        for (int i = 0; i < how.drop_low; ++i) drop_extreme(marks, false);
-        for (int i = 0; i < how.drop_high; ++i) drop_extreme(marks, true);
+        auto less = [&](std::size_t i, std::size_t j) { return marks[i].value < marks[j].value; };
+        for (int i = 0; i < how.drop_low; ++i) drop_extreme(marks, false, less);
+        for (int i = 0; i < how.drop_high; ++i) drop_extreme(marks, true, less);
         return how.then == aggregate_method::mean ? mean_of(marks) : sum_of(marks);
     }
     }

@@ -20,10 +20,7 @@ constexpr int128 reduce_above = int128{1} << 62;
 
 int128 abs128(int128 v) { return v < 0 ? -v : v; }
 
-// Below 2^62 in magnitude, products of two values and sums of two products cannot overflow
-// 128 bits: the common case (decimal marks and times) skips overflow checks and gcds.
-constexpr int128 small_limit = int128{1} << 62;
-bool small(int128 v) { return v < small_limit && v > -small_limit; }
+constexpr int128 small_limit = int128{1} << 62; // see number::small()
 
 int128 gcd128(int128 a, int128 b) {
     a = abs128(a);

@@ -1,11 +1,24 @@
 #pragma once
 // Shared ranking: sort by a chain of comparison levels, give tied items one rank (1, 2, 2, 4)
 // and say which level separated each item from a neighbour with the same primary key.
+#include "aplc/scoring/event.hpp"
+
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace aplc::scoring::detail {
+
+// -1 when a is better than b in direction `dir`, 1 when worse, 0 when equal; having a value
+// beats having none.
+inline int compare_numbers(const std::optional<number>& a, const std::optional<number>& b,
+                           better dir) {
+    if (!a || !b) return a ? -1 : (b ? 1 : 0);
+    if (*a == *b) return 0;
+    bool a_better = dir == better::higher ? *a > *b : *a < *b;
+    return a_better ? -1 : 1;
+}
 
 struct rank_outcome {
     std::vector<int> order;   // item indices, best first

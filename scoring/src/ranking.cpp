@@ -157,19 +157,13 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
             value_totals[t].push_back(total);
         }
     }
-    auto compare_num = [](const std::optional<number>& a, const std::optional<number>& b,
-                          better dir) {
-        if (!a || !b) return a ? -1 : (b ? 1 : 0);
-        if (*a == *b) return 0;
-        return (dir == better::higher ? *a > *b : *a < *b) ? -1 : 1;
-    };
     auto compare = [&](int a, int b, int level) -> int {
         auto ia = static_cast<std::size_t>(a);
         auto ib = static_cast<std::size_t>(b);
         if (level == 0) {
             if (rows[ia].error.has_value() != rows[ib].error.has_value())
                 return rows[ia].error ? 1 : -1;
-            return compare_num(rows[ia].total, rows[ib].total, def.direction);
+            return compare_numbers(rows[ia].total, rows[ib].total, def.direction);
         }
         const auto& t = def.tie_break[static_cast<std::size_t>(level - 1)];
         switch (t.kind) {
@@ -195,8 +189,9 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
             return pa < pb ? -1 : 1;
         }
         case ranking_tie_kind::value_total:
-            return compare_num(value_totals[static_cast<std::size_t>(level - 1)][ia],
-                               value_totals[static_cast<std::size_t>(level - 1)][ib], t.direction);
+            return compare_numbers(value_totals[static_cast<std::size_t>(level - 1)][ia],
+                                   value_totals[static_cast<std::size_t>(level - 1)][ib],
+                                   t.direction);
         }
         return 0;
     };

@@ -177,8 +177,12 @@ void rulebook_builder::compile_scenario(std::size_t index) {
     if (!e.days.empty() &&
         std::none_of(e.days.begin(), e.days.end(), [&](const day& d) { return d.number == s.day; }))
         add(path + ".day", "day " + std::to_string(s.day) + " is not one of the event's days");
+    c.position.assign(book_.entrants_.size(), -1);
     for (std::size_t i = 0; i < book_.entrants_.size(); ++i)
-        if (book_.entrants_[i].kind == s.entry) c.entrants.push_back(static_cast<int>(i));
+        if (book_.entrants_[i].kind == s.entry) {
+            c.position[i] = static_cast<int>(c.entrants.size());
+            c.entrants.push_back(static_cast<int>(i));
+        }
     bind_panel(s, c, path);
     bind_fields(s, c, path);
     c.attribute_base = c.slot_count;

@@ -19,13 +19,6 @@ int order_class(const scenario& def, const entry_result& e) {
     return order == status_order::normal ? 0 : static_cast<int>(e.status);
 }
 
-int compare_numbers(const std::optional<number>& a, const std::optional<number>& b, better dir) {
-    if (!a || !b) return a ? -1 : (b ? 1 : 0); // having a value beats having none
-    if (*a == *b) return 0;
-    bool a_better = dir == better::higher ? *a > *b : *a < *b;
-    return a_better ? -1 : 1;
-}
-
 std::optional<number> value_named(const entry_result& e, const std::string& name) {
     for (const auto& [n, v] : e.values)
         if (n == name) return v;

@@ -37,21 +37,17 @@ std::vector<indexed_sheet> index_sheets(const rulebook& rules, std::span<const s
 standings compute_standings(const rulebook& rules, std::span<const indexed_sheet> sheets,
                             std::span<const run_ruling> rulings, const standings_options& options) {
     const auto& ev = rules.source();
-    std::size_t entrant_count = rules.entrants().size();
     // Bucket sheets by (scenario, entrant) with a counting sort into one flat array: two passes,
     // no per-entrant allocation.
     std::vector<std::size_t> base(ev.scenarios.size() + 1, 0); // first bucket of each scenario
     for (std::size_t si = 0; si < ev.scenarios.size(); ++si)
         base[si + 1] = base[si] + rules.compiled(si).entrants.size();
-    std::vector<int> local(ev.scenarios.size() * entrant_count, -1);
-    for (std::size_t si = 0; si < ev.scenarios.size(); ++si) {
-        const auto& entrants = rules.compiled(si).entrants;
-        for (std::size_t k = 0; k < entrants.size(); ++k)
-            local[si * entrant_count + static_cast<std::size_t>(entrants[k])] = static_cast<int>(k);
-    }
+    auto position = [&](std::size_t si, std::size_t entrant) {
+        return rules.compiled(si).position[entrant];
+    };
     auto bucket_of = [&](const indexed_sheet& s) -> std::optional<std::size_t> {
         auto si = static_cast<std::size_t>(s.scenario);
-        int k = local[si * entrant_count + static_cast<std::size_t>(s.entrant)];
+        int k = position(si, static_cast<std::size_t>(s.entrant));
         if (k < 0) return std::nullopt;
         return base[si] + static_cast<std::size_t>(k);
     };
@@ -68,7 +64,7 @@ standings compute_standings(const rulebook& rules, std::span<const indexed_sheet
         auto si = rules.scenario_index(r.scenario);
         auto en = rules.entrant_index(r.entrant);
         if (!si || !en) continue;
-        int k = local[*si * entrant_count + *en];
+        int k = position(*si, *en);
         if (k >= 0) ruled[base[*si] + static_cast<std::size_t>(k)] = r.status;
     }
     std::vector<std::span<const indexed_sheet* const>> buckets(base.back());
@@ -92,9 +88,7 @@ void rescore_scenario(const rulebook& rules, standings& current, std::size_t sce
                       std::span<const indexed_sheet> sheets, std::span<const run_ruling> rulings,
                       const standings_options& options) {
     const auto& entrants = rules.compiled(scenario_index).entrants;
-    std::vector<int> local(rules.entrants().size(), -1);
-    for (std::size_t k = 0; k < entrants.size(); ++k)
-        local[static_cast<std::size_t>(entrants[k])] = static_cast<int>(k);
+    const auto& local = rules.compiled(scenario_index).position;
     std::vector<std::vector<const indexed_sheet*>> by_entrant(entrants.size());
     for (const auto& s : sheets)
         if (static_cast<std::size_t>(s.scenario) == scenario_index)
@@ -118,6 +112,15 @@ standings compute_standings(const rulebook& rules, std::span<const sheet> sheets
                             std::span<const run_ruling> rulings, const standings_options& options) {
     auto indexed = index_sheets(rules, sheets);
     return compute_standings(rules, std::span<const indexed_sheet>{indexed}, rulings, options);
+}
+
+} // namespace aplc::scoring
+
+namespace aplc::scoring {
+
+standings compute_standings(const rulebook& rules, const standings_options& options) {
+    return compute_standings(rules, std::span<const sheet>{rules.source().sheets},
+                             rules.source().rulings, options);
 }
 
 } // namespace aplc::scoring

@@ -46,9 +46,7 @@ json board_of(const sc::event_state& state) {
     auto compiled = sc::rulebook::compile(state.scored_event());
     REQUIRE(std::holds_alternative<sc::rulebook>(compiled));
     const auto& rules = std::get<sc::rulebook>(compiled);
-    return aplc::codec::encode_standings(
-        rules, sc::compute_standings(rules, std::span<const sc::sheet>{rules.source().sheets},
-                                     rules.source().rulings));
+    return aplc::codec::encode_standings(rules, sc::compute_standings(rules));
 }
 
 void append(st::log_store& log, const sc::log_action& action) {
@@ -124,9 +122,7 @@ TEST_CASE("a replayed log scores exactly like the event file it came from") {
     REQUIRE(state.ok());
     auto loaded = aplc::codec::load_event(doc);
     const auto& rules = std::get<sc::rulebook>(loaded);
-    auto from_file = aplc::codec::encode_standings(
-        rules, sc::compute_standings(rules, std::span<const sc::sheet>{rules.source().sheets},
-                                     rules.source().rulings));
+    auto from_file = aplc::codec::encode_standings(rules, sc::compute_standings(rules));
     CHECK(board_of(*state) == from_file);
 }
 

@@ -82,8 +82,7 @@ inline sc::rulebook rules_of(const json& event) {
 }
 
 inline sc::standings standings_of(const sc::rulebook& rules, const sc::standings_options& o = {}) {
-    return sc::compute_standings(rules, std::span<const sc::sheet>{rules.source().sheets},
-                                 rules.source().rulings, o);
+    return sc::compute_standings(rules, o);
 }
 
 inline const sc::entry_result& entry(const sc::standings& s, std::size_t scenario,

@@ -214,8 +214,10 @@ store::result<import_summary> import_event(store::log_store& log, const nlohmann
     for (const auto& a : *acks) (a.repeated ? summary.repeated : summary.stored) += 1;
     // A checkpoint after a large import makes the next start-up fast. It is only a cache: if it
     // cannot be written, the import still stands and start-up replays every entry.
-    if (summary.stored > 0)
-        if (auto state = replay(log)) (void)save_checkpoint(log, *state);
+    // The state before the import plus the new entries: no second replay of the whole log.
+    auto& state = existing.value();
+    if (summary.stored > 0 && fold_from(log, state.seq + 1, state))
+        (void)save_checkpoint(log, state);
     return summary;
 }
 

@@ -71,9 +71,7 @@ json standings_json(const sc::event_state& state) {
     auto compiled = sc::rulebook::compile(state.scored_event());
     if (!std::holds_alternative<sc::rulebook>(compiled)) return nullptr;
     const auto& rules = std::get<sc::rulebook>(compiled);
-    return codec::encode_standings(
-        rules, sc::compute_standings(rules, std::span<const sc::sheet>{rules.source().sheets},
-                                     rules.source().rulings));
+    return codec::encode_standings(rules, sc::compute_standings(rules));
 }
 
 int run_verify(const db_options& o, std::ostream& out, std::ostream& err) {
@@ -167,10 +165,7 @@ int run_export(const db_options& o, std::ostream& out, std::ostream& err) {
              {"last_seq", (*log)->last_seq()},
              {"last_hash", store::to_hex((*log)->last_hash())},
              {"log", log_json(**log, failure)},
-             {"standings", codec::encode_standings(
-                               rules, sc::compute_standings(
-                                          rules, std::span<const sc::sheet>{rules.source().sheets},
-                                          rules.source().rulings))}};
+             {"standings", codec::encode_standings(rules, sc::compute_standings(rules))}};
     if (failure) return store_failure(*failure, err);
     if (o.out.empty()) {
         out << doc.dump(2) << "\n";

@@ -13,11 +13,10 @@ struct db_options {
     std::string event_file; // import
     std::string to;         // backup
     std::string format = "json";
-    std::string out;         // export: file; empty = standard output
-    std::string export_file; // verify --export
+    std::string out; // export: file; empty = standard output
 };
 
-// Registers the subcommands; `chosen` receives the one the user named.
+// Registers the subcommands, filling `options` when one of them is named.
 void register_db_commands(CLI::App& app, db_options& options);
 
 // Runs the named subcommand if it is one of these; returns nullopt otherwise.

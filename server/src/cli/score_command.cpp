@@ -21,9 +21,8 @@ void register_score_command(CLI::App& app, score_options& options) {
         ->check(CLI::IsMember({"json", "table"}));
     cmd->add_option("--explain", options.explain,
                     "show how each number of this team or member was made");
-    cmd->callback([cmd, file, db] {
+    cmd->callback([file, db] {
         if (file->count() + db->count() == 0) throw CLI::RequiredError{"an EVENT file or --db"};
-        (void)cmd;
     });
 }
 
@@ -78,8 +77,7 @@ int run_score(const score_options& options, std::ostream& out, std::ostream& err
         }
         so.explain = sc::entrant_id{options.explain};
     }
-    auto standings = sc::compute_standings(
-        *rules, std::span<const sc::sheet>{rules->source().sheets}, rules->source().rulings, so);
+    auto standings = sc::compute_standings(*rules, so);
     if (!options.explain.empty() && options.format == "table")
         out << codec::format_explanation(*rules, standings, {options.explain});
     else if (options.format == "table")

@@ -99,11 +99,15 @@ private:
     constexpr number(int128 p, int128 q) : num_{p}, den_{q} {}
     // Inline for the common case (marks, times: both fit in 62 bits, so the cross products
     // cannot overflow); everything else goes to compare_large().
-    static int compare(const number& a, const number& b) {
+    // Below 2^62 in magnitude, products of two values and sums of two products cannot
+    // overflow 128 bits: the common case (decimal marks, times) skips checks and gcds.
+    static constexpr bool small(int128 v) {
         constexpr int128 limit = int128{1} << 62;
-        auto fits = [](int128 v) { return v < limit && v > -limit; };
+        return v < limit && v > -limit;
+    }
+    static int compare(const number& a, const number& b) {
         if (a.den_ == b.den_) return a.num_ < b.num_ ? -1 : (a.num_ > b.num_ ? 1 : 0);
-        if (fits(a.num_) && a.den_ < limit && fits(b.num_) && b.den_ < limit) {
+        if (small(a.num_) && small(a.den_) && small(b.num_) && small(b.den_)) {
             int128 l = a.num_ * b.den_;
             int128 r = b.num_ * a.den_;
             return l < r ? -1 : (l > r ? 1 : 0);

@@ -42,11 +42,12 @@ struct rejection {
     friend bool operator==(const rejection&, const rejection&) = default;
 };
 
-// Either a value or the rejection that stopped it.
-template <class T> class outcome {
+// Either a value or the error that stopped it: a rejection in the core, other error types in
+// the adapters (store::result is outcome<T, store_error>).
+template <class T, class E = rejection> class outcome {
 public:
-    outcome(T value) : state_{std::move(value)} {}     // NOLINT: implicit by design
-    outcome(rejection why) : state_{std::move(why)} {} // NOLINT: implicit by design
+    outcome(T value) : state_{std::move(value)} {} // NOLINT: implicit by design
+    outcome(E why) : state_{std::move(why)} {}     // NOLINT: implicit by design
 
     [[nodiscard]] bool ok() const { return state_.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -54,10 +55,10 @@ public:
     [[nodiscard]] T& value() { return std::get<0>(state_); }
     [[nodiscard]] const T& operator*() const { return value(); }
     [[nodiscard]] const T* operator->() const { return &value(); }
-    [[nodiscard]] const rejection& error() const { return std::get<1>(state_); }
+    [[nodiscard]] const E& error() const { return std::get<1>(state_); }
 
 private:
-    std::variant<T, rejection> state_;
+    std::variant<T, E> state_;
 };
 
 } // namespace aplc::scoring

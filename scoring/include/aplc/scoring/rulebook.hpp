@@ -63,6 +63,7 @@ struct compiled_scenario {
     expression points_formula; // formula points; reads the slots below
     int best_slot = -1, worst_slot = -1, rank_slot = -1, count_slot = -1;
     std::vector<int> entrants; // entrant indices that take part
+    std::vector<int> position; // by entrant index: its place in `entrants`, -1 when it does not
 };
 
 class rulebook {

@@ -95,6 +95,9 @@ void rescore_scenario(const rulebook& rules, standings& current, std::size_t sce
                       std::span<const indexed_sheet> sheets, std::span<const run_ruling> rulings,
                       const standings_options& options = {});
 
+// The standings of the rulebook's own event: its sheets and its rulings.
+standings compute_standings(const rulebook& rules, const standings_options& options = {});
+
 // Convenience for callers holding named sheets (the CLI, tests).
 standings compute_standings(const rulebook& rules, std::span<const sheet> sheets,
                             std::span<const run_ruling> rulings,

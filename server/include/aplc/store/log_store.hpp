@@ -12,6 +12,8 @@
 // Errors: no exception leaves this interface. Every failure is a store_error with a stable
 // code and a message that says what to do; nothing is half-written (each append is one
 // transaction that commits whole or not at all).
+#include "aplc/scoring/rejection.hpp"
+
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -46,21 +48,7 @@ struct store_error {
 };
 
 // A value or the store_error that stopped it.
-template <class T> class result {
-public:
-    result(T value) : state_{std::move(value)} {}           // NOLINT: implicit by design
-    result(store_error error) : state_{std::move(error)} {} // NOLINT: implicit by design
-    [[nodiscard]] bool ok() const { return state_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    [[nodiscard]] const T& value() const { return std::get<0>(state_); }
-    [[nodiscard]] T& value() { return std::get<0>(state_); }
-    [[nodiscard]] const T& operator*() const { return value(); }
-    [[nodiscard]] const T* operator->() const { return &value(); }
-    [[nodiscard]] const store_error& error() const { return std::get<1>(state_); }
-
-private:
-    std::variant<T, store_error> state_;
-};
+template <class T> using result = scoring::outcome<T, store_error>;
 
 struct done {};
 
