@@ -1,7 +1,6 @@
 #include "scenario_result.hpp"
 
 #include "aggregate.hpp"
-#include "rank_order.hpp"
 
 #include <algorithm>
 #include <array>
