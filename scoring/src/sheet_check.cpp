@@ -7,16 +7,6 @@ namespace {
 
 rejection reject(errc code, std::string detail) { return {code, std::move(detail)}; }
 
-std::string_view kind_name(field_kind k) {
-    switch (k) {
-    case field_kind::criterion: return "criterion";
-    case field_kind::counter: return "counter";
-    case field_kind::time: return "time";
-    case field_kind::check: return "check";
-    case field_kind::number: return "number";
-    }
-    return "field";
-}
 
 std::optional<rejection> check_value(const field_def& f, const number& v) {
     std::string name = "'" + f.id + "'";
@@ -108,8 +98,19 @@ std::optional<rejection> check_sheet(const rulebook& rules, const sheet& sh, boo
     for (const auto& f : s.fields)
         if (!f.optional && fills(s, sh.judge, f) && !sh.values.contains(f.id))
             return reject(errc::missing_field,
-                          "the " + std::string{kind_name(f.kind)} + " '" + f.id + "' has no value");
+                          "the " + std::string{to_string(f.kind)} + " '" + f.id + "' has no value");
     return std::nullopt;
+}
+
+std::string_view to_string(field_kind k) {
+    switch (k) {
+    case field_kind::criterion: return "criterion";
+    case field_kind::counter: return "counter";
+    case field_kind::time: return "time";
+    case field_kind::check: return "check";
+    case field_kind::number: return "number";
+    }
+    return "field";
 }
 
 } // namespace aplc::scoring

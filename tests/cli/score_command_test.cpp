@@ -117,7 +117,7 @@ TEST_CASE("the demo event scores completely: every entry ranked, ten teams overa
 }
 
 TEST_CASE("an unknown command is named in the error") {
-    auto r = run_aplc("serve --port 8080");
+    auto r = run_aplc("launch --port 8080");
     CHECK(r.status == 2);
-    CHECK(r.err == "aplc: 'serve' is not an aplc command (see 'aplc --help')\n");
+    CHECK(r.err == "aplc: 'launch' is not an aplc command (see 'aplc --help')\n");
 }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 
 namespace aplc::app {
@@ -19,9 +20,11 @@ namespace {
 
 // Folds entries from `from_seq` on into `state`.
 store::result<store::done> fold_from(const store::log_store& log, std::int64_t from_seq,
-                                     sc::event_state& state) {
+                                     sc::event_state& state,
+                                     std::int64_t up_to = std::numeric_limits<std::int64_t>::max()) {
     std::optional<store::store_error> failure;
     auto read = log.scan(from_seq, [&](const store::entry_view& e) {
+        if (e.seq > up_to) return false;
         auto action = codec::decode_action(e.kind, e.body);
         if (auto* p = std::get_if<sc::problem>(&action)) {
             failure =
@@ -140,9 +143,9 @@ bool restore_state(const store::log_store& log, const std::string& text, sc::eve
 
 } // namespace
 
-store::result<sc::event_state> replay_all(const store::log_store& log) {
+store::result<sc::event_state> replay_all(const store::log_store& log, std::int64_t up_to) {
     sc::event_state state;
-    auto folded = fold_from(log, 1, state);
+    auto folded = fold_from(log, 1, state, up_to);
     if (!folded) return folded.error();
     return state;
 }

@@ -2,6 +2,7 @@
 
 #include "db_commands.hpp"
 #include "score_command.hpp"
+#include "serve_command.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -18,6 +19,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     register_score_command(app, score);
     db_options db;
     register_db_commands(app, db);
+    serve_options serve;
+    serve.net.web_root = APLC_WEB_ROOT;
+    register_serve_command(app, serve);
     // Name an unknown command rather than CLI11's "A subcommand is required".
     if (argc > 1) {
         std::string first = argv[1];
@@ -44,6 +48,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         return 2;
     }
     if (app.got_subcommand("score")) return run_score(score, out, err);
+    if (app.got_subcommand("serve")) return run_serve(serve, out, err);
     if (auto status = run_db_command(app, db, out, err)) return *status;
     return 2;
 }

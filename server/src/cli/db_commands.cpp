@@ -47,23 +47,32 @@ int store_failure(const store::store_error& e, std::ostream& err) {
     return 1;
 }
 
-int run_import(const db_options& o, std::ostream& out, std::ostream& err) {
+} // namespace
+
+int import_event_file(const std::string& db, const std::string& event_file, std::ostream& out,
+                      std::ostream& err) {
     json doc;
-    if (int status = cli::read_json_file(o.event_file, doc, err)) return status;
+    if (int status = cli::read_json_file(event_file, doc, err)) return status;
     auto loaded = codec::load_event(doc);
     if (auto* problems = std::get_if<std::vector<sc::problem>>(&loaded))
-        return cli::report_problems(o.event_file, *problems, err);
-    auto log = store::log_store::open(o.db, store::open_mode::read_write);
+        return cli::report_problems(event_file, *problems, err);
+    auto log = store::log_store::open(db, store::open_mode::read_write);
     if (!log) return store_failure(log.error(), err);
     auto summary = app::import_event(**log, doc, "organiser", app::now_utc());
     if (!summary) return store_failure(summary.error(), err);
     if (summary->stored == 0)
-        out << o.event_file << " was already imported into " << o.db << " (entries "
+        out << event_file << " was already imported into " << db << " (entries "
             << summary->first_seq << "-" << summary->last_seq << "); nothing was stored\n";
     else
-        out << "imported " << o.event_file << " into " << o.db << ": " << summary->stored
+        out << "imported " << event_file << " into " << db << ": " << summary->stored
             << " entries (" << summary->first_seq << "-" << summary->last_seq << ")\n";
     return 0;
+}
+
+namespace {
+
+int run_import(const db_options& o, std::ostream& out, std::ostream& err) {
+    return import_event_file(o.db, o.event_file, out, err);
 }
 
 // The standings a state scores to, as JSON ("null" when its rules do not compile).

@@ -16,6 +16,11 @@ struct db_options {
     std::string out; // export: file; empty = standard output
 };
 
+// Imports an event file into the database at `db` (created if absent); returns the exit status
+// after saying what happened on `out` or why not on `err`. Shared by `import` and `serve`.
+int import_event_file(const std::string& db, const std::string& event_file, std::ostream& out,
+                      std::ostream& err);
+
 // Registers the subcommands, filling `options` when one of them is named.
 void register_db_commands(CLI::App& app, db_options& options);
 

@@ -1,11 +1,14 @@
-# Writes embedded_schemas.hpp: every schemas/*.json as a string constant.
+# Writes embedded_schemas.hpp: every schemas/*.schema.json as a string constant named after its
+# file ("event.schema.json"), and every schemas/messages/*.schema.json named "messages/<file>".
 file(GLOB schema_files "${SCHEMA_DIR}/*.schema.json")
+file(GLOB message_schema_files "${SCHEMA_DIR}/messages/*.schema.json")
 list(SORT schema_files)
+list(SORT message_schema_files)
 set(body "#pragma once\n// Generated from schemas/ at build time; do not edit.\n#include <array>\n#include <string_view>\nnamespace aplc::codec::detail {\nstruct schema_text { std::string_view name; std::string_view text; };\n")
 set(entries "")
 set(count 0)
-foreach(f IN LISTS schema_files)
-    get_filename_component(n "${f}" NAME)
+foreach(f IN LISTS schema_files message_schema_files)
+    file(RELATIVE_PATH n "${SCHEMA_DIR}" "${f}")
     file(READ "${f}" text)
     string(APPEND body "inline constexpr std::string_view schema_${count} = R\"aplcschema(${text})aplcschema\";\n")
     string(APPEND entries "    schema_text{\"${n}\", schema_${count}},\n")

@@ -202,6 +202,7 @@ sc::scenario decode_scenario(reader& r, const json& j, const std::string& path) 
     for (const auto& t : list_of(j, "tie_break"))
         s.tie_break.push_back({t.at("value").get<std::string>(), decode_better(t)});
     s.by_division = j.value("by_division", false);
+    s.embargo = j.value("embargo", false);
     s.status_from = reader::str(j, "status_from");
     if (j.contains("status")) decode_status(r, j.at("status"), s, path + ".status");
     if (j.contains("points")) s.points = decode_points(r, j.at("points"), path + ".points");

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 
 namespace aplc::codec {
 namespace {
@@ -32,6 +33,24 @@ std::string path_of(const std::vector<std::string>& context) {
     return path;
 }
 
+// The embedded schema that `uri`, a $ref's document part in schema `referrer`, names. valijson
+// 1.0 ignores "$id", so `uri` arrives as written, relative to the referrer's directory:
+// "common.schema.json" from "messages/x.schema.json" is "messages/common.schema.json". (Every
+// document a schema reaches must sit in the referrer's directory: valijson does not say which
+// fetched document a nested $ref came from.)
+std::string referenced_schema(std::string_view referrer, std::string_view uri) {
+    auto slash = referrer.rfind('/');
+    std::string_view directory =
+        slash == std::string_view::npos ? std::string_view{} : referrer.substr(0, slash + 1);
+    return std::string{directory} + std::string{uri};
+}
+
+// Parses the named embedded schema, fetching the embedded documents its $refs name. Throws
+// (nlohmann or valijson) when the schema or a referenced one is missing or malformed: both are
+// compiled in, so that is a defect of the build, not of the input. Without "$id" scopes,
+// valijson keys its cache of parsed nodes by their JSON pointer alone, whatever their document:
+// a schema that refers to another document must keep no "definitions" of its own (the message
+// schemas keep theirs in messages/common.schema.json).
 const valijson::Schema& parsed_schema(std::string_view name) {
     static std::mutex lock;
     static std::map<std::string, std::unique_ptr<valijson::Schema>, std::less<>> cache;
@@ -41,7 +60,13 @@ const valijson::Schema& parsed_schema(std::string_view name) {
     auto schema = std::make_unique<valijson::Schema>();
     valijson::SchemaParser parser;
     valijson::adapters::NlohmannJsonAdapter adapter(doc);
-    parser.populateSchema(adapter, *schema);
+    auto fetch = [name](const std::string& uri) -> const nlohmann::json* {
+        std::string_view text = embedded_schema(referenced_schema(name, uri));
+        if (text.empty()) return nullptr; // valijson reports the missing document
+        return new nlohmann::json(nlohmann::json::parse(text));
+    };
+    auto release = [](const nlohmann::json* fetched) { delete fetched; }; // after parsing
+    parser.populateSchema(adapter, *schema, fetch, release);
     return *cache.emplace(std::string{name}, std::move(schema)).first->second;
 }
 
@@ -51,6 +76,14 @@ std::string_view embedded_schema(std::string_view name) {
     for (const auto& s : detail::schemas)
         if (s.name == name) return s.text;
     return {};
+}
+
+bool has_message_schema(std::string_view type) {
+    // common.schema.json holds shared definitions, not a message.
+    if (type.empty() || type == "common") return false;
+    std::string name = "messages/";
+    name.append(type).append(".schema.json");
+    return !embedded_schema(name).empty();
 }
 
 std::vector<schema_error> validate_against(std::string_view schema_name,

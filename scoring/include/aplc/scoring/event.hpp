@@ -123,6 +123,7 @@ struct scenario {
     std::map<run_status, status_rule> status;
     std::vector<value_tie_break> tie_break;
     bool by_division = false; // ranks and relative points within each division
+    bool embargo = false;     // public boards show no results until every entrant has run
     points_rule points;
 };
 

@@ -98,6 +98,7 @@ private:
 std::optional<rejection> check_sheet(const rulebook& rules, const sheet& s, bool locked = false);
 
 std::string_view to_string(run_status s);
+std::string_view to_string(field_kind k); // "criterion", "counter", "time", ...
 std::optional<run_status> parse_run_status(std::string_view text);
 
 } // namespace aplc::scoring

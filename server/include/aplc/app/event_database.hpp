@@ -7,6 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <limits>
 #include <string>
 #include <variant>
 #include <vector>
@@ -19,8 +20,11 @@ namespace aplc::app {
 // written by something else or damaged: that is a `corrupt` error naming the entry.
 store::result<scoring::event_state> replay(const store::log_store& log);
 
-// The same, ignoring checkpoints: every entry from the first.
-store::result<scoring::event_state> replay_all(const store::log_store& log);
+// The same, ignoring checkpoints: every entry from the first (up to entry `up_to`: the state
+// as it was then).
+store::result<scoring::event_state>
+replay_all(const store::log_store& log,
+           std::int64_t up_to = std::numeric_limits<std::int64_t>::max());
 
 // Saves `state` (folded up to state.seq) as the log's checkpoint.
 store::result<store::done> save_checkpoint(store::log_store& log,

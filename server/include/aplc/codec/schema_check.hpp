@@ -14,8 +14,14 @@ struct schema_error {
     std::string message;
 };
 
-// The schema's text by file name ("event.schema.json"); empty when there is none.
+// The schema's text by file name relative to schemas/ ("event.schema.json",
+// "messages/sheet.submit.schema.json"); empty when there is none.
 std::string_view embedded_schema(std::string_view name);
+
+// Whether a WebSocket message type has a schema, "messages/<type>.schema.json"
+// (docs/protocol.md). True for the server-to-client types (ok, error, board, session.ended) as
+// well; false for "common", which holds shared definitions.
+bool has_message_schema(std::string_view type);
 
 // Validates `document` against the named embedded schema. Returns the errors, most specific
 // first, at most `limit` of them; empty when the document is valid.

@@ -1,0 +1,82 @@
+#pragma once
+// The broadcast hub (DESIGN.md, "Boards and what the public sees"): for each board topic and
+// view, the current snapshot (serialized once per change) and who is subscribed to it. A
+// publish hands the one shared frame to every subscriber; the subscribers' outboxes decide what
+// is written when (a newer snapshot of a topic replaces a queued older one).
+//
+// Thread safety: none; the hub lives on the network thread.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aplc::live {
+
+enum class board_view { live, public_view };
+
+// One serialized board push, shared by every connection that sends it.
+struct snapshot {
+    std::string topic;
+    board_view view = board_view::public_view;
+    std::int64_t version = 0;
+    std::string frame; // the whole {"type":"board",...} message
+};
+using snapshot_ptr = std::shared_ptr<const snapshot>;
+
+class subscriber {
+public:
+    virtual ~subscriber() = default;
+    // Queues `s` for sending. Called on the network thread.
+    virtual void deliver(const snapshot_ptr& s) = 0;
+};
+
+class hub {
+public:
+    // `post` runs a function later on the network thread: a publish to many subscribers is
+    // delivered in slices of `slice` so that acks queued meanwhile are not held behind it.
+    explicit hub(std::function<void(std::function<void()>)> post, std::size_t slice = 128);
+
+    // Makes `s` the current snapshot of its topic and view and delivers it to the subscribers.
+    // A snapshot not newer than the current one is ignored.
+    void publish(snapshot_ptr s);
+
+    // The current snapshot, or nullptr when the topic has none (an unknown topic).
+    [[nodiscard]] snapshot_ptr current(std::string_view topic, board_view view) const;
+
+    void subscribe(const std::shared_ptr<subscriber>& who, std::string_view topic, board_view view);
+    void unsubscribe(const subscriber* who, std::string_view topic, board_view view);
+    // Every subscription of `who` (a closed connection).
+    void drop(const subscriber* who);
+
+    [[nodiscard]] std::size_t subscriptions() const;
+    [[nodiscard]] std::uint64_t published() const { return published_; }
+
+private:
+    struct board {
+        snapshot_ptr current;
+        std::vector<std::shared_ptr<subscriber>> subscribers;
+    };
+    using key = std::pair<std::string, board_view>;
+    struct key_less {
+        using is_transparent = void;
+        bool operator()(const key& a, const key& b) const { return a < b; }
+        bool operator()(const key& a, const std::pair<std::string_view, board_view>& b) const {
+            return std::pair<std::string_view, board_view>{a.first, a.second} < b;
+        }
+        bool operator()(const std::pair<std::string_view, board_view>& a, const key& b) const {
+            return a < std::pair<std::string_view, board_view>{b.first, b.second};
+        }
+    };
+    void deliver_from(std::shared_ptr<const std::vector<std::shared_ptr<subscriber>>> to,
+                      snapshot_ptr s, std::size_t from);
+
+    std::function<void(std::function<void()>)> post_;
+    std::size_t slice_;
+    std::map<key, board, key_less> boards_;
+    std::uint64_t published_ = 0;
+};
+
+} // namespace aplc::live

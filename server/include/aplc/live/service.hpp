@@ -1,0 +1,90 @@
+#pragma once
+// The app service (DESIGN.md, "The one path a score takes"): it owns the event's state and the
+// log, checks each request's authority and content, appends what it accepts, and only after the
+// commit recomputes the standings and the boards. No network here: the server hands it requests
+// that have passed their schema, on one thread (the app strand), and sends what it returns.
+#include "aplc/live/auth.hpp"
+#include "aplc/live/hub.hpp"
+#include "aplc/scoring/event_log.hpp"
+#include "aplc/scoring/rulebook.hpp"
+#include "aplc/scoring/standings.hpp"
+#include "aplc/store/log_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aplc::live {
+
+// Who sent a request, as the connection knows it.
+struct client {
+    principal who;
+    std::string device; // "ws:127.0.0.1:53412"
+};
+
+// What one request produced: the reply (always), and whether an entry was appended (then
+// refresh() gives the boards it changed).
+struct handled {
+    std::string reply;      // the whole {"type":"ok"|"error",...} message
+    bool committed = false; // an entry was appended
+    std::string error_code; // empty on success
+};
+
+struct service_options {
+    std::int64_t checkpoint_every = 10'000; // entries between checkpoints
+    std::size_t latest_size = 20;           // entries on the `latest` board
+};
+
+class service {
+public:
+    // Replays the log into the event's state and computes every board. Errors: the store's,
+    // or `corrupt` when the log's rules cannot be compiled.
+    // `codes` issues judges' and displays' codes (auth.issue) and ends sessions (auth.sign_out).
+    static store::result<std::unique_ptr<service>> open(store::log_store& log, auth& codes,
+                                                        const service_options& options = {});
+    ~service();
+    service(const service&) = delete;
+    service& operator=(const service&) = delete;
+
+    // Handles one request that passed its schema (docs/protocol.md) for `from`, whose role the
+    // server has checked is allowed to send its type (see allowed()).
+    handled handle(const client& from, const nlohmann::json& request);
+
+    // Whether `type` is a message a client may send (docs/protocol.md).
+    static bool known_type(std::string_view type);
+
+    // Whether role `r` may send messages of `type` at all (assignment is checked in handle()).
+    static bool allowed(role r, std::string_view type);
+
+    // Recomputes the boards after a commit and returns the snapshots that changed, each
+    // serialized once. Called after the commit's reply has been sent on its way.
+    std::vector<snapshot_ptr> refresh();
+
+    // Every current snapshot (start-up).
+    [[nodiscard]] std::vector<snapshot_ptr> all_boards() const;
+
+    // The full live standings (schemas/standings.schema.json), serialized.
+    [[nodiscard]] std::string standings_json() const;
+
+    [[nodiscard]] std::int64_t seq() const;
+
+    // Saves a checkpoint of the current state (at stop, and every checkpoint_every entries).
+    store::result<store::done> checkpoint();
+
+    struct impl;
+
+private:
+    explicit service(std::unique_ptr<impl> p);
+    std::unique_ptr<impl> impl_;
+};
+
+// An error reply, for the server's own refusals (before a request reaches the service).
+std::string error_reply(const nlohmann::json& re, std::string_view code, std::string_view message,
+                        std::string_view path = {});
+
+} // namespace aplc::live

@@ -1,0 +1,42 @@
+#pragma once
+// The venue server's network side (DESIGN.md, "Architecture"): one port for HTTP (the web apps,
+// board snapshots, exports, health and metrics) and WebSocket (docs/protocol.md). Boost.Beast
+// stays inside server.cpp; this header is all the rest of the program sees.
+//
+// Threads: the network thread runs every socket and the broadcast hub; the app thread runs the
+// service (checks, commits, standings); an auth thread checks passwords (Argon2id is slow on
+// purpose). A judge's ack is queued as soon as the commit returns, before the boards are
+// recomputed, and a fan-out to many screens is delivered in slices so that it never holds an
+// ack back for long.
+#include "aplc/live/auth.hpp"
+#include "aplc/live/service.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace aplc::net {
+
+struct server_options {
+    std::string bind = "127.0.0.1";
+    unsigned short port = 8080; // 0: any free port (printed)
+    std::string tls_cert;       // PEM files; both or neither
+    std::string tls_key;
+    std::string web_root;                                // the web apps; empty: no static files
+    std::vector<std::string> allowed_origins;            // beside the server's own origin
+    std::size_t max_message = 64 * 1024;                 // a WebSocket message, for most roles
+    std::size_t max_organiser_message = 4 * 1024 * 1024; // for organisers (rules documents)
+    std::size_t max_body = 1024 * 1024;                  // an HTTP request body
+    std::chrono::milliseconds slow_client{10'000};       // a write unfinished this long: 1013
+    std::size_t max_queued_replies = 256;                // replies not yet read: 1013
+};
+
+// Listens, prints "listening on http://ADDR:PORT" to `out`, and serves until SIGINT or SIGTERM;
+// then closes every connection, saves a checkpoint and returns 0. Returns 1 (after saying why
+// on `err`) when it cannot listen.
+int serve(live::service& app, live::auth& codes, const server_options& options, std::ostream& out,
+          std::ostream& err);
+
+} // namespace aplc::net

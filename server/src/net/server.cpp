@@ -1,0 +1,855 @@
+#include "aplc/net/server.hpp"
+
+#include "aplc/codec/schema_check.hpp"
+#include "aplc/live/hub.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <atomic>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+
+namespace aplc::net {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using nlohmann::json;
+using clock = std::chrono::steady_clock;
+
+namespace {
+
+// ----- metrics ---------------------------------------------------------------------------------
+
+// Commit latency buckets (seconds), Prometheus style.
+constexpr std::array<double, 10> latency_buckets{0.0005, 0.001, 0.002, 0.005, 0.01,
+                                                 0.02,   0.05,  0.1,   0.25,  1.0};
+
+struct metrics {
+    // network thread
+    std::uint64_t messages_in = 0;
+    std::uint64_t messages_out = 0;
+    std::uint64_t closed_slow = 0;
+    std::map<std::string, std::uint64_t> errors;
+    std::map<live::role, std::int64_t> connections;
+    std::int64_t http_requests = 0;
+    // app thread, read by the network thread
+    std::atomic<std::uint64_t> commits{0};
+    std::atomic<std::uint64_t> commit_micros{0};
+    std::array<std::atomic<std::uint64_t>, latency_buckets.size()> commit_buckets{};
+    std::atomic<std::uint64_t> board_changes{0};
+    std::atomic<std::int64_t> seq{0};
+
+    void commit_took(std::chrono::nanoseconds d) {
+        const double s = std::chrono::duration<double>(d).count();
+        commits.fetch_add(1, std::memory_order_relaxed);
+        commit_micros.fetch_add(static_cast<std::uint64_t>(s * 1e6), std::memory_order_relaxed);
+        for (std::size_t i = 0; i < latency_buckets.size(); ++i)
+            if (s <= latency_buckets[i]) commit_buckets[i].fetch_add(1, std::memory_order_relaxed);
+    }
+
+    std::string text(std::size_t subscriptions) const {
+        std::ostringstream o;
+        o << "# HELP aplc_connections Open WebSocket connections by role.\n"
+             "# TYPE aplc_connections gauge\n";
+        for (auto r : {live::role::public_viewer, live::role::display, live::role::judge,
+                       live::role::head_judge, live::role::organiser}) {
+            auto it = connections.find(r);
+            o << "aplc_connections{role=\"" << live::role_name(r) << "\"} "
+              << (it == connections.end() ? 0 : it->second) << "\n";
+        }
+        o << "# HELP aplc_subscriptions Board subscriptions.\n# TYPE aplc_subscriptions gauge\n"
+          << "aplc_subscriptions " << subscriptions << "\n"
+          << "# HELP aplc_messages_in_total WebSocket messages received.\n"
+             "# TYPE aplc_messages_in_total counter\n"
+          << "aplc_messages_in_total " << messages_in << "\n"
+          << "# HELP aplc_messages_out_total WebSocket messages sent.\n"
+             "# TYPE aplc_messages_out_total counter\n"
+          << "aplc_messages_out_total " << messages_out << "\n"
+          << "# HELP aplc_errors_total Refused requests by error code.\n"
+             "# TYPE aplc_errors_total counter\n";
+        for (const auto& [code, n] : errors)
+            o << "aplc_errors_total{code=\"" << code << "\"} " << n << "\n";
+        o << "# HELP aplc_slow_closed_total Connections closed with 1013 for falling behind.\n"
+             "# TYPE aplc_slow_closed_total counter\n"
+          << "aplc_slow_closed_total " << closed_slow << "\n"
+          << "# HELP aplc_http_requests_total HTTP requests served.\n"
+             "# TYPE aplc_http_requests_total counter\n"
+          << "aplc_http_requests_total " << http_requests << "\n"
+          << "# HELP aplc_board_changes_total Board snapshots published.\n"
+             "# TYPE aplc_board_changes_total counter\n"
+          << "aplc_board_changes_total " << board_changes.load() << "\n"
+          << "# HELP aplc_log_seq Sequence number of the newest log entry.\n"
+             "# TYPE aplc_log_seq gauge\n"
+          << "aplc_log_seq " << seq.load() << "\n"
+          << "# HELP aplc_commit_seconds Time to check and durably commit an entry.\n"
+             "# TYPE aplc_commit_seconds histogram\n";
+        for (std::size_t i = 0; i < latency_buckets.size(); ++i)
+            o << "aplc_commit_seconds_bucket{le=\"" << latency_buckets[i] << "\"} "
+              << commit_buckets[i].load() << "\n";
+        o << "aplc_commit_seconds_bucket{le=\"+Inf\"} " << commits.load() << "\n"
+          << "aplc_commit_seconds_sum " << static_cast<double>(commit_micros.load()) / 1e6 << "\n"
+          << "aplc_commit_seconds_count " << commits.load() << "\n";
+        return o.str();
+    }
+};
+
+// ----- the shared state of the server ----------------------------------------------------------
+
+class session_base;
+
+struct server_state {
+    asio::io_context& net;
+    asio::io_context& app_ctx;
+    asio::thread_pool& auth_pool;
+    live::service& app;
+    live::auth& codes;
+    const server_options& options;
+    live::hub hub;
+    metrics stats;
+    std::unordered_map<const session_base*, std::weak_ptr<session_base>> sessions;
+    bool stopping = false;
+    std::string origin; // "http://127.0.0.1:8080"
+
+    server_state(asio::io_context& n, asio::io_context& a, asio::thread_pool& p, live::service& s,
+                 live::auth& c, const server_options& o)
+        : net{n}, app_ctx{a}, auth_pool{p}, app{s}, codes{c}, options{o},
+          hub{[&n](std::function<void()> f) { asio::post(n, std::move(f)); }} {}
+
+    // Publishes snapshots made on the app thread (called on the network thread).
+    void publish(const std::vector<live::snapshot_ptr>& boards) {
+        for (const auto& b : boards) hub.publish(b);
+    }
+};
+
+// A connection as the sweep and the shutdown see it.
+class session_base {
+public:
+    virtual ~session_base() = default;
+    virtual void sweep(clock::time_point now) = 0;
+    virtual void shutdown() = 0;
+};
+
+std::string_view mime_type(const std::filesystem::path& p) {
+    static const std::map<std::string, std::string_view, std::less<>> types{
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".webmanifest", "application/manifest+json"},
+        {".txt", "text/plain; charset=utf-8"}};
+    auto it = types.find(p.extension().string());
+    return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+bool allowed_origin(const server_state& s, std::string_view origin, std::string_view host) {
+    if (origin.empty()) return true; // not a browser: nothing to forge
+    const std::string own_http = "http://" + std::string{host};
+    const std::string own_https = "https://" + std::string{host};
+    if (origin == own_http || origin == own_https) return true;
+    return std::find(s.options.allowed_origins.begin(), s.options.allowed_origins.end(), origin) !=
+           s.options.allowed_origins.end();
+}
+
+// ----- WebSocket sessions ----------------------------------------------------------------------
+
+template <class Stream>
+class ws_session : public live::subscriber,
+                   public session_base,
+                   public std::enable_shared_from_this<ws_session<Stream>> {
+public:
+    ws_session(server_state& s, Stream&& stream, std::string address)
+        : s_{s}, ws_{std::move(stream)}, address_{std::move(address)} {}
+
+    ~ws_session() override { --s_.stats.connections[who_.who]; }
+
+    template <class Request> void start(Request req) {
+        ++s_.stats.connections[who_.who];
+        s_.sessions.emplace(this, this->weak_from_this());
+        beast::get_lowest_layer(ws_).expires_never();
+        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        ws_.read_message_max(64ULL * 1024 * 1024);
+        ws_.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& res) { res.set(http::field::server, "aplc"); }));
+        ws_.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) {
+            if (ec) return self->closed();
+            self->read();
+        });
+    }
+
+    // live::subscriber: a newer snapshot of a topic replaces a queued older one.
+    void deliver(const live::snapshot_ptr& snap) override {
+        if (closing_) return;
+        auto& sent = versions_[snap->topic];
+        if (snap->version <= sent) return;
+        for (std::size_t i = writing_ ? 1 : 0; i < queue_.size(); ++i)
+            if (queue_[i].board && queue_[i].board->topic == snap->topic) {
+                queue_[i].board = snap;
+                return;
+            }
+        queue_.push_back({nullptr, snap});
+        write_next();
+    }
+
+    void sweep(clock::time_point now) override {
+        if (closing_) {
+            if (now - close_started_ > std::chrono::seconds{2}) force_close();
+            return;
+        }
+        if (writing_ && now - write_started_ > s_.options.slow_client) close_slow();
+        if (!who_.subject.empty() && std::chrono::system_clock::now() >= expires_) end_session();
+    }
+
+    void shutdown() override {
+        if (closing_) return;
+        begin_close(websocket::close_code::going_away, "the server is stopping");
+    }
+
+private:
+    struct outgoing {
+        std::shared_ptr<const std::string> text; // a reply
+        live::snapshot_ptr board;                // or a board
+        [[nodiscard]] const std::string& bytes() const { return text ? *text : board->frame; }
+    };
+
+    // ----- reading -----
+    void read() {
+        ws_.async_read_some(buffer_, 16 * 1024,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                self->on_read(ec);
+                            });
+    }
+
+    [[nodiscard]] std::size_t limit() const {
+        return who_.who == live::role::organiser ? s_.options.max_organiser_message
+                                                 : s_.options.max_message;
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec) return closed();
+        if (buffer_.size() > limit()) {
+            oversized_ += buffer_.size();
+            buffer_.consume(buffer_.size());
+        }
+        if (!ws_.is_message_done()) return read();
+        ++s_.stats.messages_in;
+        if (oversized_ > 0) {
+            reply_error(nullptr, "message_too_large",
+                        "the message is larger than " + std::to_string(limit() / 1024) +
+                            " KiB; nothing was read");
+            oversized_ = 0;
+        } else if (ws_.got_binary()) {
+            buffer_.consume(buffer_.size());
+            reply_error(nullptr, "binary_frame", "send JSON in text frames; binary is not read");
+        } else {
+            std::string text = beast::buffers_to_string(buffer_.data());
+            buffer_.consume(buffer_.size());
+            handle(text);
+        }
+        if (!closing_) read();
+    }
+
+    void handle(const std::string& text) {
+        json msg = json::parse(text, nullptr, false);
+        if (msg.is_discarded())
+            return reply_error(nullptr, "bad_json", "the message is not valid JSON");
+        if (!msg.is_object())
+            return reply_error(nullptr, "bad_message", "a message is a JSON object");
+        const json re = msg.contains("id") && msg["id"].is_string() &&
+                                msg["id"].get_ref<const std::string&>().size() <= 64
+                            ? msg["id"]
+                            : json(nullptr);
+        if (!msg.contains("type") || !msg["type"].is_string())
+            return reply_error(re, "bad_message", "the message has no \"type\"", "type");
+        const std::string type = msg["type"].get<std::string>();
+        if (!live::service::known_type(type))
+            return reply_error(re, "unknown_type", "there is no message type '" + type + "'",
+                               "type");
+        auto problems = codec::validate_against("messages/" + type + ".schema.json", msg, 1);
+        if (!problems.empty())
+            return reply_error(re, "bad_message", problems.front().message, problems.front().path);
+        if (!who_.subject.empty() && std::chrono::system_clock::now() >= expires_) end_session();
+        if (!live::service::allowed(who_.who, type))
+            return who_.who == live::role::public_viewer
+                       ? reply_error(re, "not_signed_in", "sign in first to send " + type)
+                       : reply_error(re, "forbidden",
+                                     std::string{"a "} + std::string{live::role_name(who_.who)} +
+                                         " may not send " + type);
+        if (type == "auth.sign_in" || type == "auth.resume") return sign_in(type, msg);
+        if (type == "auth.sign_out") return sign_out(re);
+        if (type == "board.subscribe") return subscribe(msg);
+        if (type == "board.unsubscribe") return unsubscribe(msg);
+        to_app(std::move(msg));
+    }
+
+    void to_app(json msg) {
+        live::client from{who_, "ws:" + address_};
+        asio::post(s_.app_ctx, [self = this->shared_from_this(), from = std::move(from),
+                                msg = std::move(msg)]() mutable {
+            auto& st = self->s_;
+            const auto began = clock::now();
+            live::handled out = st.app.handle(from, msg);
+            if (out.committed) {
+                st.stats.commit_took(clock::now() - began);
+                st.stats.seq.store(st.app.seq(), std::memory_order_relaxed);
+            }
+            // The ack leaves before the boards are recomputed.
+            asio::post(st.net, [self, reply = std::move(out.reply), code = out.error_code] {
+                if (!code.empty()) ++self->s_.stats.errors[code];
+                self->send(std::make_shared<const std::string>(reply));
+            });
+            if (!out.committed) return;
+            auto boards = st.app.refresh();
+            st.stats.board_changes.fetch_add(boards.size(), std::memory_order_relaxed);
+            if (!boards.empty())
+                asio::post(st.net, [&st, boards = std::move(boards)] { st.publish(boards); });
+        });
+    }
+
+    // ----- sign-in (on the auth thread: Argon2id is slow on purpose) -----
+    void sign_in(const std::string& type, const json& msg) {
+        asio::post(s_.auth_pool, [self = this->shared_from_this(), type, msg] {
+            auto& st = self->s_;
+            const auto now = std::chrono::system_clock::now();
+            auto result =
+                type == "auth.resume"
+                    ? st.codes.resume(msg.at("token").get<std::string>(), now)
+                    : st.codes.sign_in(msg.at("subject").get<std::string>(),
+                                       msg.at("secret").get<std::string>(), self->address_, now);
+            asio::post(st.net, [self, result = std::move(result), re = msg.at("id")] {
+                if (!result)
+                    return self->reply_error(re, result.error().code, result.error().message);
+                self->become(result->who, result->token, result->expires);
+                self->send(std::make_shared<const std::string>(json{
+                    {"type", "ok"},
+                    {"re", re},
+                    {"role", live::role_name(result->who.who)},
+                    {"subject", result->who.subject},
+                    {"token", result->token},
+                    {"expires_at", result->expires_at}}.dump()));
+            });
+        });
+    }
+
+    void sign_out(const json& re) {
+        if (!token_.empty())
+            asio::post(s_.auth_pool,
+                       [&codes = s_.codes, token = token_] { codes.sign_out(token); });
+        become({}, {}, {});
+        send(std::make_shared<const std::string>(json{{"type", "ok"}, {"re", re}}.dump()));
+    }
+
+    void end_session() {
+        become({}, {}, {});
+        send(std::make_shared<const std::string>(
+            json{{"type", "session.ended"},
+                 {"code", "token_expired"},
+                 {"message", "your session has expired: sign in again"}}
+                .dump()));
+    }
+
+    [[nodiscard]] live::board_view view() const {
+        return who_.who == live::role::organiser || who_.who == live::role::head_judge
+                   ? live::board_view::live
+                   : live::board_view::public_view;
+    }
+
+    // A new role: the subscriptions move to the view the role sees.
+    void become(live::principal who, std::string token, std::chrono::system_clock::time_point exp) {
+        const auto before = view();
+        --s_.stats.connections[who_.who];
+        who_ = std::move(who);
+        ++s_.stats.connections[who_.who];
+        token_ = std::move(token);
+        expires_ = exp;
+        if (view() == before) return;
+        for (const auto& topic : topics_) {
+            s_.hub.unsubscribe(this, topic, before);
+            s_.hub.subscribe(this->shared_from_this(), topic, view());
+            versions_[topic] = 0;
+            if (auto snap = s_.hub.current(topic, view())) deliver(snap);
+        }
+    }
+
+    // ----- boards -----
+    void subscribe(const json& msg) {
+        const std::string topic = msg.at("topic").get<std::string>();
+        auto snap = s_.hub.current(topic, view());
+        if (!snap)
+            return reply_error(msg.at("id"), "unknown_topic", "there is no board '" + topic + "'",
+                               "topic");
+        const std::int64_t since = msg.value("since", std::int64_t{0});
+        topics_.insert(topic);
+        s_.hub.subscribe(this->shared_from_this(), topic, view());
+        auto& sent = versions_[topic];
+        sent = std::max(sent, since);
+        send(std::make_shared<const std::string>(
+            json{{"type", "ok"}, {"re", msg.at("id")}, {"topic", topic}, {"version", snap->version}}
+                .dump()));
+        deliver(snap);
+    }
+
+    void unsubscribe(const json& msg) {
+        const std::string topic = msg.at("topic").get<std::string>();
+        s_.hub.unsubscribe(this, topic, view());
+        topics_.erase(topic);
+        versions_.erase(topic);
+        send(
+            std::make_shared<const std::string>(json{{"type", "ok"}, {"re", msg.at("id")}}.dump()));
+    }
+
+    // ----- writing -----
+    void reply_error(const json& re, std::string_view code, std::string_view message,
+                     std::string_view path = {}) {
+        ++s_.stats.errors[std::string{code}];
+        send(std::make_shared<const std::string>(live::error_reply(re, code, message, path)));
+    }
+
+    // Replies are never dropped: a connection that lets too many pile up is closed instead
+    // (a judge's tablet resends with the same submission id and gets the original ack).
+    void send(std::shared_ptr<const std::string> text) {
+        if (closing_) return;
+        if (++queued_replies_ > s_.options.max_queued_replies) return close_slow();
+        queue_.push_back({std::move(text), nullptr});
+        write_next();
+    }
+
+    void write_next() {
+        if (writing_ || queue_.empty() || closing_) return;
+        writing_ = true;
+        write_started_ = clock::now();
+        ws_.text(true);
+        ws_.async_write(asio::buffer(queue_.front().bytes()),
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                            self->on_write(ec);
+                        });
+    }
+
+    void on_write(beast::error_code ec) {
+        writing_ = false;
+        if (ec) return closed();
+        ++s_.stats.messages_out;
+        auto& done = queue_.front();
+        if (done.board)
+            versions_[done.board->topic] =
+                std::max(versions_[done.board->topic], done.board->version);
+        else
+            --queued_replies_;
+        queue_.pop_front();
+        write_next();
+    }
+
+    void close_slow() {
+        if (closing_) return;
+        ++s_.stats.closed_slow;
+        begin_close(websocket::close_code::try_again_later, "the connection fell behind");
+    }
+
+    void begin_close(websocket::close_code code, const char* reason) {
+        closing_ = true;
+        close_started_ = clock::now();
+        ws_.async_close(websocket::close_reason{code, reason},
+                        [self = this->shared_from_this()](beast::error_code) { self->closed(); });
+    }
+
+    void force_close() {
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+    }
+
+    void closed() {
+        if (gone_) return;
+        gone_ = true;
+        closing_ = true;
+        s_.hub.drop(this);
+        s_.sessions.erase(this);
+        force_close();
+    }
+
+    server_state& s_;
+    websocket::stream<Stream> ws_;
+    std::string address_;
+    beast::flat_buffer buffer_;
+    std::size_t oversized_ = 0;
+    live::principal who_;
+    std::string token_;
+    std::chrono::system_clock::time_point expires_{};
+    std::set<std::string> topics_;
+    std::map<std::string, std::int64_t, std::less<>> versions_; // newest version sent per topic
+    std::deque<outgoing> queue_;
+    std::size_t queued_replies_ = 0;
+    bool writing_ = false;
+    bool closing_ = false;
+    bool gone_ = false;
+    clock::time_point write_started_{};
+    clock::time_point close_started_{};
+};
+
+// ----- HTTP sessions ---------------------------------------------------------------------------
+
+template <class Stream>
+class http_session : public std::enable_shared_from_this<http_session<Stream>> {
+public:
+    http_session(server_state& s, Stream&& stream, std::string address)
+        : s_{s}, stream_{std::move(stream)}, address_{std::move(address)} {}
+
+    void start() { read(); }
+
+private:
+    using response = http::response<http::string_body>;
+
+    void read() {
+        parser_.emplace();
+        parser_->header_limit(8 * 1024);
+        parser_->body_limit(s_.options.max_body);
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds{30});
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->on_read(ec);
+                         });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec == http::error::end_of_stream) return shut();
+        if (ec == http::error::body_limit || ec == http::error::header_limit) {
+            response res{http::status::payload_too_large, 11};
+            res.set(http::field::content_type, "application/json");
+            res.body() = R"({"code":"message_too_large","message":"the request is too large"})";
+            res.keep_alive(false);
+            return write(std::move(res));
+        }
+        if (ec) return;
+        ++s_.stats.http_requests;
+        auto req = parser_->release();
+        if (websocket::is_upgrade(req)) return upgrade(std::move(req));
+        route(std::move(req));
+    }
+
+    void upgrade(http::request<http::string_body> req) {
+        if (req.target() != "/ws")
+            return write(plain(req, http::status::not_found, "no such path"));
+        if (!allowed_origin(s_, req[http::field::origin], req[http::field::host]))
+            return write(plain(req, http::status::forbidden,
+                               "WebSocket connections from this origin are refused"));
+        beast::get_lowest_layer(stream_).expires_never();
+        std::make_shared<ws_session<Stream>>(s_, std::move(stream_), address_)
+            ->start(std::move(req));
+    }
+
+    static response plain(const http::request<http::string_body>& req, http::status status,
+                          std::string text) {
+        response res{status, req.version()};
+        res.set(http::field::content_type, "text/plain; charset=utf-8");
+        res.keep_alive(req.keep_alive());
+        res.body() = std::move(text) + "\n";
+        return res;
+    }
+
+    static response json_response(const http::request<http::string_body>& req, std::string body,
+                                  http::status status = http::status::ok) {
+        response res{status, req.version()};
+        res.set(http::field::content_type, "application/json");
+        res.set(http::field::cache_control, "no-cache");
+        res.keep_alive(req.keep_alive());
+        res.body() = std::move(body);
+        return res;
+    }
+
+    void route(http::request<http::string_body> req) {
+        if (req.method() != http::verb::get && req.method() != http::verb::head)
+            return write(plain(req, http::status::method_not_allowed, "only GET is served"));
+        std::string target{req.target()};
+        if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
+        if (target == "/healthz")
+            return write(
+                json_response(req, json{{"status", "ok"}, {"seq", s_.stats.seq.load()}}.dump()));
+        if (target == "/metrics") {
+            auto res = plain(req, http::status::ok, "");
+            res.set(http::field::content_type, "text/plain; version=0.0.4");
+            res.body() = s_.stats.text(s_.hub.subscriptions());
+            return write(std::move(res));
+        }
+        if (target.starts_with("/api/boards/")) return board(req, target.substr(12));
+        if (target == "/api/export/standings.json") return export_standings(std::move(req));
+        if (target.starts_with("/api/"))
+            return write(plain(req, http::status::not_found, "no such endpoint"));
+        file(req, target);
+    }
+
+    void board(const http::request<http::string_body>& req, const std::string& topic) {
+        auto snap = s_.hub.current(topic, live::board_view::public_view);
+        if (!snap) return write(plain(req, http::status::not_found, "no such board"));
+        const std::string etag = "\"" + std::to_string(snap->version) + "\"";
+        if (req[http::field::if_none_match] == etag) {
+            response res{http::status::not_modified, req.version()};
+            res.set(http::field::etag, etag);
+            res.keep_alive(req.keep_alive());
+            return write(std::move(res));
+        }
+        auto res = json_response(req, snap->frame);
+        res.set(http::field::etag, etag);
+        write(std::move(res));
+    }
+
+    void export_standings(http::request<http::string_body> req) {
+        std::string auth{req[http::field::authorization]};
+        if (!auth.starts_with("Bearer "))
+            return write(json_response(
+                req, R"({"code":"not_signed_in","message":"send Authorization: Bearer <token>"})",
+                http::status::unauthorized));
+        asio::post(s_.auth_pool, [self = this->shared_from_this(), req = std::move(req),
+                                  token = auth.substr(7)]() mutable {
+            auto& st = self->s_;
+            auto who = st.codes.resume(token, std::chrono::system_clock::now());
+            if (!who ||
+                (who->who.who != live::role::organiser && who->who.who != live::role::head_judge)) {
+                std::string code = who ? "forbidden" : who.error().code;
+                return asio::post(st.net, [self, req = std::move(req), code] {
+                    self->write(json_response(
+                        req,
+                        json{{"code", code}, {"message", "organisers and head judges only"}}.dump(),
+                        code == "forbidden" ? http::status::forbidden
+                                            : http::status::unauthorized));
+                });
+            }
+            asio::post(st.app_ctx, [self, req = std::move(req)]() mutable {
+                std::string body = self->s_.app.standings_json();
+                asio::post(self->s_.net, [self, req = std::move(req), body = std::move(body)] {
+                    auto res = json_response(req, body);
+                    res.set(http::field::content_disposition,
+                            "attachment; filename=\"standings.json\"");
+                    self->write(std::move(res));
+                });
+            });
+        });
+    }
+
+    void file(const http::request<http::string_body>& req, std::string target) {
+        if (s_.options.web_root.empty() || target.find("..") != std::string::npos ||
+            target.find('\\') != std::string::npos)
+            return write(plain(req, http::status::not_found, "not found"));
+        if (target.ends_with("/")) target += "index.html";
+        std::filesystem::path path = std::filesystem::path{s_.options.web_root} / target.substr(1);
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) path /= "index.html";
+        std::ifstream in{path, std::ios::binary};
+        if (!in) return write(plain(req, http::status::not_found, "not found"));
+        std::ostringstream body;
+        body << in.rdbuf();
+        response res{http::status::ok, req.version()};
+        res.set(http::field::content_type, mime_type(path));
+        res.set(http::field::cache_control, "no-cache");
+        res.keep_alive(req.keep_alive());
+        res.body() = body.str();
+        if (req.method() == http::verb::head) res.body().clear();
+        write(std::move(res));
+    }
+
+    void write(response res) {
+        res.set(http::field::server, "aplc");
+        res.set("X-Content-Type-Options", "nosniff");
+        res.prepare_payload();
+        auto sp = std::make_shared<response>(std::move(res));
+        http::async_write(stream_, *sp,
+                          [self = this->shared_from_this(), sp](beast::error_code ec, std::size_t) {
+                              if (ec) return;
+                              if (sp->need_eof()) return self->shut();
+                              self->read();
+                          });
+    }
+
+    void shut() {
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    server_state& s_;
+    Stream stream_;
+    std::string address_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+// ----- listening ---------------------------------------------------------------------------
+
+class listener : public std::enable_shared_from_this<listener> {
+public:
+    listener(server_state& s, tcp::acceptor acceptor, ssl::context* tls)
+        : s_{s}, acceptor_{std::move(acceptor)}, tls_{tls} {}
+
+    void accept() {
+        acceptor_.async_accept(
+            s_.net, [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
+                if (ec) {
+                    if (ec != asio::error::operation_aborted && !self->s_.stopping) self->accept();
+                    return;
+                }
+                self->on_accept(std::move(sock));
+                self->accept();
+            });
+    }
+
+    void stop() {
+        beast::error_code ignored;
+        acceptor_.close(ignored);
+    }
+
+private:
+    void on_accept(tcp::socket sock) {
+        beast::error_code ec;
+        sock.set_option(tcp::no_delay{true}, ec);
+        auto ep = sock.remote_endpoint(ec);
+        std::string address = ec ? "?" : ep.address().to_string();
+        if (!tls_) {
+            std::make_shared<http_session<beast::tcp_stream>>(
+                s_, beast::tcp_stream{std::move(sock)}, address)
+                ->start();
+            return;
+        }
+        auto stream = std::make_shared<beast::ssl_stream<beast::tcp_stream>>(
+            beast::tcp_stream{std::move(sock)}, *tls_);
+        beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds{30});
+        stream->async_handshake(
+            ssl::stream_base::server, [&s = s_, stream, address](beast::error_code hec) {
+                if (hec) return;
+                std::make_shared<http_session<beast::ssl_stream<beast::tcp_stream>>>(
+                    s, std::move(*stream), address)
+                    ->start();
+            });
+    }
+
+    server_state& s_;
+    tcp::acceptor acceptor_;
+    ssl::context* tls_;
+};
+
+void schedule_sweep(server_state& s, asio::steady_timer& timer) {
+    timer.expires_after(std::chrono::milliseconds{250});
+    timer.async_wait([&s, &timer](beast::error_code ec) {
+        if (ec || s.stopping) return;
+        const auto now = clock::now();
+        std::vector<std::shared_ptr<session_base>> live_sessions;
+        live_sessions.reserve(s.sessions.size());
+        for (auto& [p, w] : s.sessions)
+            if (auto sp = w.lock()) live_sessions.push_back(std::move(sp));
+        for (auto& sp : live_sessions) sp->sweep(now);
+        schedule_sweep(s, timer);
+    });
+}
+
+} // namespace
+
+int serve(live::service& app, live::auth& codes, const server_options& options, std::ostream& out,
+          std::ostream& err) {
+    asio::io_context net{1};
+    asio::io_context app_ctx{1};
+    asio::thread_pool auth_pool{1};
+    server_state s{net, app_ctx, auth_pool, app, codes, options};
+    for (const auto& b : app.all_boards()) s.hub.publish(b);
+    s.stats.seq = app.seq();
+
+    std::optional<ssl::context> tls;
+    if (!options.tls_cert.empty()) {
+        tls.emplace(ssl::context::tls_server);
+        beast::error_code ec;
+        tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                         ssl::context::no_tlsv1_1);
+        tls->use_certificate_chain_file(options.tls_cert, ec);
+        if (!ec) tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
+        if (ec) {
+            err << "aplc: cannot use the TLS certificate or key: " << ec.message() << "\n";
+            return 1;
+        }
+    }
+
+    beast::error_code ec;
+    auto address = asio::ip::make_address(options.bind, ec);
+    if (ec) {
+        err << "aplc: '" << options.bind << "' is not an IP address\n";
+        return 1;
+    }
+    tcp::acceptor acceptor{net};
+    tcp::endpoint endpoint{address, options.port};
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        err << "aplc: cannot listen on " << options.bind << ":" << options.port << ": "
+            << ec.message() << "\n";
+        return 1;
+    }
+    const auto port = acceptor.local_endpoint().port();
+    auto l = std::make_shared<listener>(s, std::move(acceptor), tls ? &*tls : nullptr);
+    l->accept();
+
+    asio::steady_timer sweeper{net};
+    schedule_sweep(s, sweeper);
+
+    auto app_work = asio::make_work_guard(app_ctx);
+    std::thread app_thread{[&app_ctx] { app_ctx.run(); }};
+
+    asio::signal_set signals{net, SIGINT, SIGTERM};
+    asio::steady_timer grace{net};
+    signals.async_wait([&](beast::error_code, int) {
+        s.stopping = true;
+        l->stop();
+        sweeper.cancel();
+        std::vector<std::shared_ptr<session_base>> open;
+        for (auto& [p, w] : s.sessions)
+            if (auto sp = w.lock()) open.push_back(std::move(sp));
+        for (auto& sp : open) sp->shutdown();
+        grace.expires_after(std::chrono::milliseconds{500});
+        grace.async_wait([&](beast::error_code) { net.stop(); });
+    });
+
+    const std::string base =
+        std::string{tls ? "https" : "http"} + "://" + options.bind + ":" + std::to_string(port);
+    for (const char* app_name : {"judge", "display", "organiser"})
+        if (!options.web_root.empty() &&
+            std::filesystem::exists(std::filesystem::path{options.web_root} / app_name /
+                                    "index.html"))
+            out << "  " << app_name << " app: " << base << "/" << app_name << "/\n";
+    out << "  boards: " << base << "/api/boards/overall, WebSocket: " << (tls ? "wss" : "ws")
+        << "://" << options.bind << ":" << port << "/ws\n";
+    out << "listening on " << base << std::endl;
+    net.run();
+
+    // Everything acknowledged is already committed; the checkpoint only makes the next start
+    // faster.
+    app_work.reset();
+    asio::post(app_ctx, [&app, &err] {
+        if (auto saved = app.checkpoint(); !saved)
+            err << "aplc: the checkpoint was not saved (" << saved.error().message
+                << "); the next start replays the log\n";
+    });
+    app_thread.join();
+    auth_pool.join();
+    out << "stopped" << std::endl;
+    return 0;
+}
+
+} // namespace aplc::net

@@ -1,0 +1,480 @@
+// The app service without the network: requests in, replies and board snapshots out, on a real
+// SQLite file holding the demo event with a few of its sheets left out (so judges have work).
+#include "aplc/app/event_database.hpp"
+#include "aplc/live/auth.hpp"
+#include "aplc/live/service.hpp"
+#include "aplc/store/log_store.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <unistd.h>
+
+namespace {
+
+using aplc::live::board_view;
+using aplc::live::client;
+using aplc::live::role;
+using aplc::live::service;
+using nlohmann::json;
+
+// The demo event without the sheets of hostage-rescue for SGP (every judge) and with
+// cell-extraction under embargo.
+json demo_event() {
+    std::ifstream in{std::string{APLC_EXAMPLES} + "/aplc-demo.json"};
+    json doc = json::parse(in);
+    auto& sheets = doc["sheets"];
+    json kept = json::array();
+    for (auto& s : sheets)
+        if (!(s["scenario"] == "hostage-rescue" && s["entrant"] == "SGP")) kept.push_back(s);
+    sheets = kept;
+    for (auto& s : doc["scenarios"])
+        if (s["id"] == "riot-control") s["embargo"] = true;
+    return doc;
+}
+
+class fixture {
+public:
+    fixture() {
+        static std::atomic<int> counter{0};
+        std::random_device random;
+        path_ = (std::filesystem::temp_directory_path() /
+                 ("aplc-service-test-" + std::to_string(::getpid()) + "-" +
+                  std::to_string(counter++) + "-" + std::to_string(random()) + ".aplc"))
+                    .string();
+        auto log = aplc::store::log_store::open(path_, aplc::store::open_mode::read_write);
+        REQUIRE(log);
+        REQUIRE(aplc::app::import_event(**log, demo_event(), "organiser", "2026-11-24T08:00:00Z"));
+        open();
+    }
+    fixture(const fixture&) = delete;
+    fixture& operator=(const fixture&) = delete;
+    ~fixture() {
+        app_.reset();
+        codes_.reset();
+        log_.reset();
+        std::error_code ignored;
+        for (const char* suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(path_ + suffix, ignored);
+    }
+
+    // Closes everything and opens the same file again, as a restarted server does.
+    void open() {
+        app_.reset();
+        codes_.reset();
+        log_.reset();
+        auto log = aplc::store::log_store::open(path_, aplc::store::open_mode::read_write);
+        REQUIRE(log);
+        log_ = std::move(log.value());
+        aplc::live::auth_options o;
+        o.fast_hashing = true;
+        auto codes = aplc::live::auth::open(path_, o);
+        REQUIRE(codes);
+        codes_ = std::move(codes.value());
+        auto app = service::open(*log_, *codes_);
+        REQUIRE(app);
+        app_ = std::move(app.value());
+        remember(app_->all_boards());
+    }
+
+    // Sends one request and remembers the boards it changed.
+    json send(const client& from, json request) {
+        if (!request.contains("id")) request["id"] = "r" + std::to_string(++ids_);
+        auto out = app_->handle(from, request);
+        json reply = json::parse(out.reply);
+        if (out.committed) {
+            auto boards = app_->refresh();
+            changed_.clear();
+            for (const auto& b : boards)
+                changed_.push_back(b->topic + (b->view == board_view::live ? "|live" : "|public"));
+            remember(boards);
+        } else {
+            changed_.clear();
+        }
+        return reply;
+    }
+
+    // The board's current push, parsed.
+    json board(const std::string& topic, board_view view = board_view::public_view) {
+        return json::parse(boards_.at(topic + (view == board_view::live ? "|live" : "|public")));
+    }
+
+    [[nodiscard]] const std::vector<std::string>& changed() const { return changed_; }
+    service& app() { return *app_; }
+    aplc::store::log_store& log() { return *log_; }
+
+private:
+    void remember(const std::vector<aplc::live::snapshot_ptr>& boards) {
+        for (const auto& b : boards)
+            boards_[b->topic + (b->view == board_view::live ? "|live" : "|public")] = b->frame;
+    }
+
+    std::string path_;
+    std::unique_ptr<aplc::store::log_store> log_;
+    std::unique_ptr<aplc::live::auth> codes_;
+    std::unique_ptr<service> app_;
+    std::map<std::string, std::string> boards_;
+    std::vector<std::string> changed_;
+    int ids_ = 0;
+};
+
+const client j01{{role::judge, "J01"}, "test"};
+const client j02{{role::judge, "J02"}, "test"};
+const client j03{{role::judge, "J03"}, "test"};
+const client j14{{role::judge, "J14"}, "test"};
+const client head{{role::head_judge, "J04"}, "test"};
+const client organiser{{role::organiser, "organiser"}, "test"};
+
+json sheet_of(const std::string& judge, json values) {
+    return {{"scenario", "hostage-rescue"},
+            {"entrant", "SGP"},
+            {"judge", judge},
+            {"values", std::move(values)}};
+}
+
+json submit(const std::string& sub, json sheet) {
+    return {{"type", "sheet.submit"}, {"submission_id", sub}, {"sheet", std::move(sheet)}};
+}
+
+// Every sheet SGP still needs in hostage-rescue, as the demo had them.
+void complete_sgp(fixture& f) {
+    REQUIRE(f.send(j01, submit("s1", sheet_of("J01", {{"planning", "9.5"},
+                                                      {"execution", "9.5"},
+                                                      {"communication", "9"}})))["type"] == "ok");
+    REQUIRE(f.send(j02, submit("s2", sheet_of("J02", {{"planning", "9"},
+                                                      {"execution", "9"},
+                                                      {"communication", "9.5"}})))["type"] == "ok");
+    REQUIRE(f.send(j03, submit("s3", sheet_of("J03", {{"planning", "9.5"},
+                                                      {"execution", "9"},
+                                                      {"communication", "9.5"}})))["type"] == "ok");
+    REQUIRE(f.send(j14, submit("s4", sheet_of("J14", {{"time", "277.44"},
+                                                      {"hostage_hit", "0"},
+                                                      {"procedural", "0"}})))["type"] == "ok");
+}
+
+json entry_of(const json& scenario_board, const std::string& entrant) {
+    for (const auto& e : scenario_board.at("board").at("entries"))
+        if (e.at("entrant") == entrant) return e;
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("a committed sheet is acknowledged with its entry and changes the boards that show it",
+          "[service]") {
+    fixture f;
+    const auto before = f.app().seq();
+    auto ack = f.send(j01, submit("sub-1", sheet_of("J01", {{"planning", "9.5"},
+                                                            {"execution", "9.5"},
+                                                            {"communication", "9"}})));
+    REQUIRE(ack["type"] == "ok");
+    CHECK(ack["seq"] == before + 1);
+    CHECK(ack["repeated"] == false);
+    CHECK(f.log().last_seq() == before + 1);
+    // The latest board names the new sheet; the scenario board's version is the new entry.
+    auto latest = f.board("latest");
+    CHECK(latest["version"] == before + 1);
+    CHECK(latest["board"]["entries"][0]["judge"] == "J01");
+    CHECK(latest["board"]["entries"][0]["entrant"] == "SGP");
+    CHECK(f.board("scenario/hostage-rescue")["version"] == before + 1);
+    // SGP is still incomplete (three judges to go): no rank yet.
+    CHECK_FALSE(entry_of(f.board("scenario/hostage-rescue"), "SGP").contains("rank"));
+
+    SECTION("the same submission id again gets the original ack and stores nothing") {
+        auto again = f.send(j01, submit("sub-1", sheet_of("J01", {{"planning", "1"},
+                                                                  {"execution", "1"},
+                                                                  {"communication", "1"}})));
+        CHECK(again["type"] == "ok");
+        CHECK(again["seq"] == before + 1);
+        CHECK(again["repeated"] == true);
+        CHECK(f.log().last_seq() == before + 1);
+        CHECK(f.changed().empty());
+    }
+    SECTION("a second sheet for the same slot is refused: it must be a correction") {
+        auto dup = f.send(j01, submit("sub-2", sheet_of("J01", {{"planning", "9"},
+                                                                {"execution", "9"},
+                                                                {"communication", "9"}})));
+        CHECK(dup["code"] == "duplicate_sheet");
+        CHECK(f.log().last_seq() == before + 1);
+    }
+}
+
+TEST_CASE("the last sheet of a panel ranks the entrant and moves the overall board", "[service]") {
+    fixture f;
+    auto overall_before = f.board("overall");
+    complete_sgp(f);
+    auto sgp = entry_of(f.board("scenario/hostage-rescue"), "SGP");
+    CHECK(sgp["rank"] == 1);
+    CHECK(sgp["state"] == "ranked");
+    auto overall = f.board("overall");
+    CHECK(overall["version"] == f.app().seq());
+    CHECK(overall["board"] != overall_before["board"]);
+    CHECK(overall["board"]["rankings"][0]["rows"][0]["entrant"] == "SGP");
+}
+
+TEST_CASE("requests a judge may not make are refused with their codes and store nothing",
+          "[service]") {
+    fixture f;
+    const auto seq = f.log().last_seq();
+    CHECK(f.send(j01, submit("x1", sheet_of("J02", {{"planning", "9"},
+                                                    {"execution", "9"},
+                                                    {"communication", "9"}})))["code"] ==
+          "not_your_sheet");
+    json other = sheet_of("J01", {{"planning", "9"}});
+    other["scenario"] = "riot-control";
+    CHECK(f.send(j01, submit("x2", other))["code"] == "judge_not_on_panel");
+    CHECK(f.send(j01, submit("x3", sheet_of("J01", {{"planning", "9.25"},
+                                                    {"execution", "9"},
+                                                    {"communication", "9"}})))["code"] ==
+          "value_off_step");
+    CHECK(f.send(j01, submit("x4", sheet_of("J01", {{"planning", "11"},
+                                                    {"execution", "9"},
+                                                    {"communication", "9"}})))["code"] ==
+          "value_out_of_range");
+    CHECK(f.send(j01, submit("x5", sheet_of("J01", {{"planning", "nine"},
+                                                    {"execution", "9"},
+                                                    {"communication", "9"}})))["code"] ==
+          "value_not_a_number");
+    json unknown = sheet_of("J01", {{"planning", "9"}});
+    unknown["entrant"] = "ATL";
+    CHECK(f.send(j01, submit("x6", unknown))["code"] == "unknown_entrant");
+    CHECK(f.log().last_seq() == seq);
+    CHECK_FALSE(service::allowed(role::judge, "sheet.approve"));
+    CHECK_FALSE(service::allowed(role::display, "sheet.submit"));
+    CHECK_FALSE(service::allowed(role::head_judge, "auth.issue"));
+    CHECK(service::allowed(role::head_judge, "run.set_status"));
+    CHECK(service::allowed(role::organiser, "rules.apply"));
+    CHECK_FALSE(service::known_type("board"));
+}
+
+TEST_CASE("a locked scenario takes no sheets or corrections until it is opened again",
+          "[service]") {
+    fixture f;
+    REQUIRE(f.send(head, {{"type", "scenario.set_phase"},
+                          {"submission_id", "p1"},
+                          {"scenario", "hostage-rescue"},
+                          {"phase", "locked"}})["type"] == "ok");
+    CHECK(f.send(j01, submit("s1", sheet_of("J01", {{"planning", "9.5"},
+                                                    {"execution", "9.5"},
+                                                    {"communication", "9"}})))["code"] ==
+          "scenario_locked");
+    REQUIRE(f.send(head, {{"type", "scenario.set_phase"},
+                          {"submission_id", "p2"},
+                          {"scenario", "hostage-rescue"},
+                          {"phase", "open"}})["type"] == "ok");
+    CHECK(f.send(j01, submit("s1", sheet_of("J01", {{"planning", "9.5"},
+                                                    {"execution", "9.5"},
+                                                    {"communication", "9"}})))["type"] == "ok");
+}
+
+TEST_CASE("corrections and withdrawals replace a judge's sheet in the standings", "[service]") {
+    fixture f;
+    complete_sgp(f);
+    const auto result = entry_of(f.board("scenario/hostage-rescue"), "SGP")["result"];
+    auto j02_seq = f.send(j02, submit("s2", sheet_of("J02", {})))["seq"].get<std::int64_t>();
+    auto fixed = f.send(
+        j02, {{"type", "sheet.correct"},
+              {"submission_id", "c1"},
+              {"supersedes", j02_seq},
+              {"reason", "misread"},
+              {"sheet",
+               sheet_of("J02", {{"planning", "5"}, {"execution", "5"}, {"communication", "5"}})}});
+    REQUIRE(fixed["type"] == "ok");
+    CHECK(entry_of(f.board("scenario/hostage-rescue"), "SGP")["result"] != result);
+    // The superseded entry is no longer a current sheet.
+    CHECK(f.send(j02, {{"type", "sheet.withdraw"},
+                       {"submission_id", "w0"},
+                       {"sheet_seq", j02_seq},
+                       {"reason", "x"}})["code"] == "no_such_sheet");
+    // Another judge cannot withdraw it; its owner can, and SGP is incomplete again.
+    CHECK(f.send(j01, {{"type", "sheet.withdraw"},
+                       {"submission_id", "w1"},
+                       {"sheet_seq", fixed["seq"]},
+                       {"reason", "x"}})["code"] == "not_your_sheet");
+    REQUIRE(f.send(j02, {{"type", "sheet.withdraw"},
+                         {"submission_id", "w2"},
+                         {"sheet_seq", fixed["seq"]},
+                         {"reason", "wrong team"}})["type"] == "ok");
+    auto sgp = entry_of(f.board("scenario/hostage-rescue"), "SGP");
+    CHECK(sgp["state"] == "incomplete");
+    CHECK_FALSE(sgp.contains("rank"));
+}
+
+TEST_CASE("a head judge's ruling changes the result; protests need a filing before a ruling",
+          "[service]") {
+    fixture f;
+    complete_sgp(f);
+    REQUIRE(f.send(head, {{"type", "run.set_status"},
+                          {"submission_id", "r1"},
+                          {"scenario", "hostage-rescue"},
+                          {"entrant", "SGP"},
+                          {"status", "dq"},
+                          {"reason", "unsafe weapon handling"}})["type"] == "ok");
+    CHECK(entry_of(f.board("scenario/hostage-rescue"), "SGP")["status"] == "dq");
+    CHECK(f.send(head, {{"type", "protest.rule"},
+                        {"submission_id", "pr0"},
+                        {"protest", "P1"},
+                        {"upheld", true},
+                        {"reason", "x"}})["code"] == "no_such_protest");
+    REQUIRE(f.send(organiser, {{"type", "protest.file"},
+                               {"submission_id", "pf"},
+                               {"protest", "P1"},
+                               {"scenario", "hostage-rescue"},
+                               {"entrant", "SGP"},
+                               {"text", "the DQ was wrong"}})["type"] == "ok");
+    CHECK(f.send(head, {{"type", "protest.rule"},
+                        {"submission_id", "pr1"},
+                        {"protest", "P1"},
+                        {"upheld", false},
+                        {"reason", "video confirms"}})["type"] == "ok");
+}
+
+TEST_CASE("a frozen public board stays as it was while the live board moves, then is revealed",
+          "[service]") {
+    fixture f;
+    REQUIRE(f.send(organiser, {{"type", "board.freeze"},
+                               {"submission_id", "fz"},
+                               {"board", "overall"}})["type"] == "ok");
+    auto frozen = f.board("overall");
+    CHECK(frozen["frozen"] == true);
+    complete_sgp(f);
+    auto live = f.board("overall", board_view::live);
+    auto pub = f.board("overall");
+    CHECK(pub["board"] == frozen["board"]);
+    CHECK(live["board"] != frozen["board"]);
+
+    SECTION("a restarted server still shows the board as it was at the freeze") {
+        f.open();
+        CHECK(f.board("overall")["board"] == frozen["board"]);
+        CHECK(f.board("overall", board_view::live)["board"] == live["board"]);
+    }
+    SECTION("a reveal shows the live board's bottom rows, and rows 0 ends the freeze") {
+        REQUIRE(f.send(organiser, {{"type", "board.reveal"},
+                                   {"submission_id", "rv1"},
+                                   {"board", "overall"},
+                                   {"rows", 3}})["type"] == "ok");
+        auto step = f.board("overall")["board"]["rankings"][0];
+        REQUIRE(step["rows"].size() == 3);
+        const auto& live_rows = live["board"]["rankings"][0]["rows"];
+        CHECK(step["rows"][2] == live_rows[live_rows.size() - 1]);
+        CHECK(step["hidden"] == live_rows.size() - 3);
+        REQUIRE(f.send(organiser, {{"type", "board.reveal"},
+                                   {"submission_id", "rv2"},
+                                   {"board", "overall"},
+                                   {"rows", 0}})["type"] == "ok");
+        CHECK(f.board("overall")["frozen"] == false);
+        CHECK(f.board("overall")["board"] == f.board("overall", board_view::live)["board"]);
+    }
+}
+
+TEST_CASE("an embargoed scenario shows no public results until every entrant has run",
+          "[service]") {
+    fixture f;
+    // riot-control is embargoed and complete in the demo: its results are public.
+    CHECK_FALSE(f.board("scenario/riot-control").at("board").contains("embargoed"));
+    // Withdraw one of its sheets: the scenario is incomplete again, and the public sees nothing.
+    auto assignments = f.send(head, {{"type", "judge.assignments"}});
+    std::int64_t seq = 0;
+    for (const auto& s : assignments["scenarios"])
+        if (s["scenario"] == "riot-control")
+            seq = s["order"][0]["sheet"].is_null() ? 0 : s["order"][0]["sheet"].get<std::int64_t>();
+    REQUIRE(seq > 0);
+    REQUIRE(f.send(head, {{"type", "sheet.withdraw"},
+                          {"submission_id", "w"},
+                          {"sheet_seq", seq},
+                          {"reason", "re-run"}})["type"] == "ok");
+    auto pub = f.board("scenario/riot-control");
+    CHECK(pub["board"]["embargoed"] == true);
+    for (const auto& e : pub["board"]["entries"]) CHECK_FALSE(e.contains("rank"));
+    CHECK(entry_of(f.board("scenario/riot-control", board_view::live), "SGP").contains("values"));
+    // Its points are not in the public overall either.
+    CHECK(f.board("overall")["board"] != f.board("overall", board_view::live)["board"]);
+}
+
+TEST_CASE("a rules change is previewed without storing, then applied", "[service]") {
+    fixture f;
+    json doc = demo_event();
+    for (auto& c : doc["rankings"][0]["scenarios"])
+        if (c["id"] == "hostage-rescue") c["weight"] = "3";
+    const auto seq = f.log().last_seq();
+    auto preview = f.send(organiser, {{"type", "rules.preview"}, {"event", doc}});
+    REQUIRE(preview["type"] == "ok");
+    CHECK(preview["valid"] == true);
+    CHECK_FALSE(preview["changes"].empty());
+    CHECK(f.log().last_seq() == seq);
+
+    json broken = doc;
+    broken["scenarios"][0]["result"] = "no_such_value";
+    auto bad = f.send(
+        organiser,
+        {{"type", "rules.apply"}, {"submission_id", "ra0"}, {"note", "x"}, {"event", broken}});
+    CHECK(bad["code"] == "bad_rules");
+    CHECK_FALSE(bad["problems"].empty());
+    CHECK(f.log().last_seq() == seq);
+
+    auto before = f.board("overall", board_view::live);
+    REQUIRE(f.send(organiser, {{"type", "rules.apply"},
+                               {"submission_id", "ra1"},
+                               {"note", "marksmanship counts triple"},
+                               {"event", doc}})["type"] == "ok");
+    CHECK(f.board("overall", board_view::live)["board"] != before["board"]);
+}
+
+TEST_CASE("assignments list a judge's scenarios, fields and running order", "[service]") {
+    fixture f;
+    auto reply = f.send(j01, {{"type", "judge.assignments"}});
+    REQUIRE(reply["type"] == "ok");
+    json hostage;
+    for (const auto& s : reply["scenarios"]) {
+        CHECK(s["scenario"] != "riot-control"); // J01 is not on that panel
+        if (s["scenario"] == "hostage-rescue") hostage = s;
+    }
+    REQUIRE(hostage.is_object());
+    CHECK(hostage["fields"].size() == 3); // the panel's criteria, not the timekeeper's fields
+    CHECK(hostage["order"][0]["entrant"] == "SGP");
+    CHECK(hostage["order"][0]["sheet"].is_null());
+    CHECK(hostage["order"][1]["sheet"].is_number());
+}
+
+TEST_CASE("a preview computes the score without storing it", "[service]") {
+    fixture f;
+    const auto seq = f.log().last_seq();
+    auto reply = f.send(
+        j01,
+        {{"type", "sheet.preview"},
+         {"sheet",
+          sheet_of("J01", {{"planning", "9.5"}, {"execution", "9.5"}, {"communication", "9"}})}});
+    REQUIRE(reply["type"] == "ok");
+    CHECK(reply["entry"]["entrant"] == "SGP");
+    CHECK(reply["entry"]["values"].is_object());
+    CHECK(f.log().last_seq() == seq);
+    CHECK(f.send(j01, {{"type", "sheet.preview"},
+                       {"sheet", sheet_of("J01", {{"planning", "12"},
+                                                  {"execution", "9.5"},
+                                                  {"communication", "9"}})}})["code"] ==
+          "value_out_of_range");
+}
+
+TEST_CASE("codes are issued only for the event's judges", "[service]") {
+    fixture f;
+    auto ok = f.send(organiser, {{"type", "auth.issue"}, {"subject", "J01"}, {"role", "judge"}});
+    REQUIRE(ok["type"] == "ok");
+    CHECK(ok["secret"].get<std::string>().size() == 6);
+    CHECK(f.send(organiser,
+                 {{"type", "auth.issue"}, {"subject", "J99"}, {"role", "judge"}})["code"] ==
+          "unknown_judge");
+}
+
+TEST_CASE("a restart replays the log to the same boards and versions", "[service]") {
+    fixture f;
+    complete_sgp(f);
+    auto overall = f.board("overall", board_view::live);
+    auto latest = f.board("latest");
+    f.open();
+    CHECK(f.board("overall", board_view::live) == overall);
+    CHECK(f.board("latest") == latest);
+}
