@@ -14,7 +14,6 @@
 
 #include <array>
 #include <atomic>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -191,6 +190,7 @@ public:
         beast::get_lowest_layer(ws_).expires_never();
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         ws_.read_message_max(64ULL * 1024 * 1024);
+        ws_.auto_fragment(false); // a board goes out as one frame, straight from its buffer
         ws_.set_option(websocket::stream_base::decorator(
             [](websocket::response_type& res) { res.set(http::field::server, "aplc"); }));
         ws_.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) {
@@ -235,8 +235,10 @@ private:
     };
 
     // ----- reading -----
+    // Small reads keep an idle connection's buffer small; a long message reads in larger pieces.
     void read() {
-        ws_.async_read_some(buffer_, 16 * 1024,
+        const std::size_t chunk = buffer_.size() > 1024 ? 64 * 1024 : 1536;
+        ws_.async_read_some(buffer_, chunk,
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                                 self->on_read(ec);
                             });
@@ -268,6 +270,7 @@ private:
             buffer_.consume(buffer_.size());
             handle(text);
         }
+        if (buffer_.capacity() > 4096) buffer_.shrink_to_fit();
         if (!closing_) read();
     }
 
@@ -457,7 +460,7 @@ private:
                 std::max(versions_[done.board->topic], done.board->version);
         else
             --queued_replies_;
-        queue_.pop_front();
+        queue_.erase(queue_.begin());
         write_next();
     }
 
@@ -498,7 +501,7 @@ private:
     std::chrono::system_clock::time_point expires_{};
     std::set<std::string> topics_;
     std::map<std::string, std::int64_t, std::less<>> versions_; // newest version sent per topic
-    std::deque<outgoing> queue_;
+    std::vector<outgoing> queue_; // a few entries at most: one per topic, plus replies
     std::size_t queued_replies_ = 0;
     bool writing_ = false;
     bool closing_ = false;
