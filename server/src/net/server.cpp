@@ -258,6 +258,7 @@ private:
         if (!ws_.is_message_done()) return read();
         ++s_.stats.messages_in;
         if (oversized_ > 0) {
+            buffer_.consume(buffer_.size()); // the message's last piece
             reply_error(nullptr, "message_too_large",
                         "the message is larger than " + std::to_string(limit() / 1024) +
                             " KiB; nothing was read");
@@ -650,8 +651,10 @@ private:
     }
 
     void file(const http::request<http::string_body>& req, std::string target) {
+        // Only paths below the web root: no "..", no "//" (an absolute path would replace the
+        // root when joined), no backslashes.
         if (s_.options.web_root.empty() || target.find("..") != std::string::npos ||
-            target.find('\\') != std::string::npos)
+            target.find("//") != std::string::npos || target.find('\\') != std::string::npos)
             return write(plain(req, http::status::not_found, "not found"));
         if (target.ends_with("/")) target += "index.html";
         std::filesystem::path path = std::filesystem::path{s_.options.web_root} / target.substr(1);

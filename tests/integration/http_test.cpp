@@ -1,0 +1,171 @@
+// The HTTP side (docs/protocol.md, "HTTP"): health, board snapshots with ETags, metrics, the
+// export for organisers only, static files without escaping the web root, and the Origin check
+// on WebSocket upgrades.
+#include "live_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+using namespace aplc::itest;
+
+TEST_CASE("GET /healthz reports ok and the newest seq", "[integration]") {
+    live_server server;
+    http_response r = http_get(server.port(), "/healthz");
+    REQUIRE(r.status == 200);
+    json health = json::parse(r.body);
+    CHECK(health.at("status") == "ok");
+    std::int64_t seq = health.at("seq").get<std::int64_t>();
+    CHECK(seq > 0);
+
+    auto judge = server.sign_in("J05", "judge");
+    json ack = submit(*judge, riot_sheet("BRN", "J05", {"8", "8", "8", "8"}));
+    REQUIRE(ack.value("type", "") == "ok");
+    CHECK(ack.at("seq") == seq + 1);
+    CHECK(json::parse(http_get(server.port(), "/healthz").body).at("seq") == seq + 1);
+}
+
+TEST_CASE("GET /api/boards/<topic> gives the public snapshot with an ETag and 304 when unchanged",
+          "[integration]") {
+    live_server server;
+    http_response first = http_get(server.port(), "/api/boards/overall");
+    REQUIRE(first.status == 200);
+    std::string etag = first.header("etag");
+    REQUIRE_FALSE(etag.empty());
+    json snapshot = json::parse(first.body);
+    CHECK(snapshot.at("type") == "board");
+    CHECK(snapshot.at("topic") == "overall");
+    CHECK(snapshot.at("view") == "public");
+    json expected = expected_standings(server.event());
+    CHECK(differences(snapshot.at("board").at("rankings"), expected.at("rankings")) == "");
+
+    http_response unchanged =
+        http_get(server.port(), "/api/boards/overall", {{"If-None-Match", etag}});
+    CHECK(unchanged.status == 304);
+    CHECK(unchanged.body.empty());
+
+    auto judge = server.sign_in("J05", "judge");
+    json sheet = riot_sheet("BRN", "J05", {"8", "7.5", "8.5", "7"});
+    auto display = server.connect();
+    display->subscribe("overall");
+    json ack = submit(*judge, sheet);
+    REQUIRE(ack.value("type", "") == "ok");
+    // The ack leaves before the boards are recomputed; once a subscriber has the new board, the
+    // HTTP snapshot must be the new one too.
+    display->wait_board("overall", ack.at("seq").get<std::int64_t>());
+    http_response changed =
+        http_get(server.port(), "/api/boards/overall", {{"If-None-Match", etag}});
+    REQUIRE(changed.status == 200);
+    CHECK(changed.header("etag") != etag);
+    CHECK_FALSE(changed.header("etag").empty());
+    json newer = json::parse(changed.body);
+    CHECK(newer.at("version") == ack.at("seq"));
+    CHECK(differences(newer.at("board").at("rankings"),
+                      expected_standings(server.event(), {sheet}).at("rankings")) == "");
+
+    http_response scenario = http_get(server.port(), "/api/boards/scenario/riot-control");
+    REQUIRE(scenario.status == 200);
+    CHECK(differences(json::parse(scenario.body).at("board"),
+                      scenario_of(expected_standings(server.event(), {sheet}), "riot-control")) ==
+          "");
+
+    CHECK(http_get(server.port(), "/api/boards/scenario/no-such-scenario").status == 404);
+    CHECK(http_get(server.port(), "/api/boards/nonsense").status == 404);
+}
+
+TEST_CASE("GET /metrics is Prometheus text that counts errors by code", "[integration]") {
+    live_server server;
+    {
+        auto client = server.connect();
+        client->send_text("this is not JSON");
+        CHECK(client->read().value("code", "") == "bad_json");
+    }
+    http_response r = http_get(server.port(), "/metrics");
+    REQUIRE(r.status == 200);
+    CHECK(r.header("content-type").rfind("text/plain", 0) == 0);
+    static const std::regex sample{
+        R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+]?([0-9.]+([eE][-+]?[0-9]+)?|NaN|\+Inf|-Inf)( [0-9]+)?$)"};
+    std::istringstream lines{r.body};
+    std::string line;
+    int samples = 0;
+    int types = 0;
+    bool bad_json_counted = false;
+    while (std::getline(lines, line)) {
+        if (line.empty()) continue;
+        if (line.rfind("# TYPE ", 0) == 0) ++types;
+        if (line[0] == '#') continue;
+        INFO(line);
+        CHECK(std::regex_match(line, sample));
+        ++samples;
+        if (line.find("bad_json") != std::string::npos) bad_json_counted = true;
+    }
+    CHECK(types > 0);
+    CHECK(samples > 0);
+    CHECK(bad_json_counted);
+}
+
+TEST_CASE("the standings export is for organisers and head judges only", "[integration]") {
+    live_server server;
+    auto organiser = server.connect();
+    std::string token =
+        organiser->sign_in("organiser", server.organiser_password()).at("token").get<std::string>();
+    auto judge = server.connect();
+    std::string judge_token =
+        judge->sign_in("J05", server.issue("J05", "judge")).at("token").get<std::string>();
+
+    http_response anonymous = http_get(server.port(), "/api/export/standings.json");
+    CHECK((anonymous.status == 401 || anonymous.status == 403));
+    http_response wrong = http_get(server.port(), "/api/export/standings.json",
+                                   {{"Authorization", "Bearer " + std::string(64, 'f')}});
+    CHECK((wrong.status == 401 || wrong.status == 403));
+    http_response as_judge = http_get(server.port(), "/api/export/standings.json",
+                                      {{"Authorization", "Bearer " + judge_token}});
+    CHECK(as_judge.status == 403);
+    http_response as_organiser = http_get(server.port(), "/api/export/standings.json",
+                                          {{"Authorization", "Bearer " + token}});
+    REQUIRE(as_organiser.status == 200);
+    json standings = json::parse(as_organiser.body);
+    json expected = expected_standings(server.event());
+    CHECK(differences(standings.at("scenarios"), expected.at("scenarios")) == "");
+    CHECK(differences(standings.at("rankings"), expected.at("rankings")) == "");
+}
+
+TEST_CASE("static files are served from the web root and nothing outside it", "[integration]") {
+    temp_dir files;
+    std::filesystem::create_directory(files.path() / "web");
+    {
+        std::ofstream index{files.file("web/index.html")};
+        index << "<!doctype html><title>APLC</title>";
+        std::ofstream secret{files.file("secret.txt")};
+        secret << "outside-the-web-root";
+    }
+    live_server server({"--web-root", files.file("web")});
+    http_response index = http_get(server.port(), "/");
+    CHECK(index.status == 200);
+    CHECK(index.body == "<!doctype html><title>APLC</title>");
+    CHECK(index.header("content-type").rfind("text/html", 0) == 0);
+    for (const std::string target : {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt",
+                                     "/web/../../secret.txt", "/%2E%2E%2Fsecret.txt"}) {
+        INFO(target);
+        http_response r = http_get(server.port(), target);
+        CHECK(r.status >= 400);
+        CHECK(r.body.find("outside-the-web-root") == std::string::npos);
+    }
+    CHECK(http_get(server.port(), "/no-such-file.js").status == 404);
+}
+
+TEST_CASE("a WebSocket upgrade from a foreign Origin is refused, the server's own is accepted",
+          "[integration]") {
+    live_server server;
+    std::string own = "http://127.0.0.1:" + std::to_string(server.port());
+    CHECK(ws_upgrade_status(server.port(), std::string{"http://evil.example"}) == 403);
+    CHECK(ws_upgrade_status(server.port(), own) == 101);
+
+    ws_options options;
+    options.origin = own;
+    ws_client client{server.port(), options};
+    CHECK(client.request({{"type", "board.subscribe"}, {"topic", "overall"}}).value("type", "") ==
+          "ok");
+}
