@@ -138,34 +138,40 @@ json encode_ranking(const sc::rulebook& rules, const sc::ranking_def& def,
 
 } // namespace
 
+json encode_scenario(const sc::rulebook& rules, const sc::standings& s, std::size_t index) {
+    const auto& def = rules.source().scenarios[index];
+    json entries = json::array();
+    for (const auto& e : s.scenarios[index].entries) entries.push_back(encode_entry(rules, def, e));
+    json not_run = json::array();
+    for (const auto& n : s.scenarios[index].not_run) not_run.push_back(n.value);
+    return {{"id", def.id.value},
+            {"name", def.name},
+            {"day", def.day},
+            {"entry", def.entry == sc::entry_kind::team ? "team" : "member"},
+            {"by_division", def.by_division},
+            {"result",
+             {{"value", def.result},
+              {"better", def.direction == sc::better::higher ? "higher" : "lower"}}},
+            {"entries", entries},
+            {"not_run", not_run}};
+}
+
+json encode_rankings(const sc::rulebook& rules, const sc::standings& s) {
+    json rankings = json::array();
+    for (std::size_t i = 0; i < s.rankings.size(); ++i)
+        rankings.push_back(encode_ranking(rules, rules.source().rankings[i], s.rankings[i]));
+    return rankings;
+}
+
 json encode_standings(const sc::rulebook& rules, const sc::standings& s) {
     const auto& ev = rules.source();
     json scenarios = json::array();
-    for (std::size_t i = 0; i < s.scenarios.size(); ++i) {
-        const auto& def = ev.scenarios[i];
-        json entries = json::array();
-        for (const auto& e : s.scenarios[i].entries) entries.push_back(encode_entry(rules, def, e));
-        json not_run = json::array();
-        for (const auto& n : s.scenarios[i].not_run) not_run.push_back(n.value);
-        scenarios.push_back(
-            {{"id", def.id.value},
-             {"name", def.name},
-             {"day", def.day},
-             {"entry", def.entry == sc::entry_kind::team ? "team" : "member"},
-             {"by_division", def.by_division},
-             {"result",
-              {{"value", def.result},
-               {"better", def.direction == sc::better::higher ? "higher" : "lower"}}},
-             {"entries", entries},
-             {"not_run", not_run}});
-    }
-    json rankings = json::array();
-    for (std::size_t i = 0; i < s.rankings.size(); ++i)
-        rankings.push_back(encode_ranking(rules, ev.rankings[i], s.rankings[i]));
+    for (std::size_t i = 0; i < s.scenarios.size(); ++i)
+        scenarios.push_back(encode_scenario(rules, s, i));
     return {{"format", "aplc-standings/1"},
             {"event", {{"id", ev.id}, {"name", ev.name}}},
             {"scenarios", scenarios},
-            {"rankings", rankings}};
+            {"rankings", encode_rankings(rules, s)}};
 }
 
 std::string format_table(const sc::rulebook& rules, const sc::standings& s) {

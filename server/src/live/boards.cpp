@@ -1,5 +1,7 @@
 #include "boards.hpp"
 
+#include "aplc/codec/standings_codec.hpp"
+
 #include <algorithm>
 
 namespace aplc::live {
@@ -49,13 +51,13 @@ json day_ranking(const sc::rulebook& rules, const sc::ranking_def& def,
 
 } // namespace
 
-json make_board(const std::string& topic, const sc::rulebook& rules, const sc::standings& s,
-                const json& encoded) {
+json make_board(const std::string& topic, const sc::rulebook& rules, const sc::standings& s) {
     const auto& ev = rules.source();
-    if (topic == "overall") return {{"event", ev.name}, {"rankings", encoded.at("rankings")}};
+    if (topic == "overall")
+        return {{"event", ev.name}, {"rankings", codec::encode_rankings(rules, s)}};
     if (topic.starts_with("scenario/")) {
         auto index = rules.scenario_index({topic.substr(9)});
-        return index ? encoded.at("scenarios").at(*index) : json::object();
+        return index ? codec::encode_scenario(rules, s, *index) : json::object();
     }
     if (topic.starts_with("day/")) {
         const int day = std::stoi(topic.substr(4));

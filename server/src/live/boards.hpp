@@ -13,10 +13,10 @@ namespace aplc::live {
 // Every topic of an event: overall, latest, scenario/<id> for each scenario, day/<n> per day.
 std::vector<std::string> board_topics(const scoring::rulebook& rules);
 
-// The board of a topic other than `latest`, from the encoded standings
-// (codec::encode_standings) and the standings themselves (day boards rank by day subtotals).
+// The board of a topic other than `latest`, from the standings (day boards rank by day
+// subtotals).
 nlohmann::json make_board(const std::string& topic, const scoring::rulebook& rules,
-                          const scoring::standings& s, const nlohmann::json& encoded);
+                          const scoring::standings& s);
 
 // The public view of a live board during a reveal: only the bottom `rows` rows of each ranked
 // list are shown; "hidden" says how many are not.

@@ -8,24 +8,39 @@ hub::hub(std::function<void(std::function<void()>)> post, std::size_t slice)
     : post_{std::move(post)}, slice_{std::max<std::size_t>(slice, 1)} {}
 
 void hub::publish(snapshot_ptr s) {
-    auto& b = boards_[key{s->topic, s->view}];
+    key k{s->topic, s->view};
+    auto& b = boards_[k];
     if (b.current && b.current->version >= s->version) return;
-    b.current = s;
+    b.current = std::move(s);
     ++published_;
-    if (b.subscribers.empty()) return;
-    // A copy of the list: connections may come and go while later slices wait their turn.
-    auto to = std::make_shared<const std::vector<std::shared_ptr<subscriber>>>(b.subscribers);
-    deliver_from(std::move(to), std::move(s), 0);
+    if (!b.passing && !b.subscribers.empty()) start_pass(b, k);
 }
 
-void hub::deliver_from(std::shared_ptr<const std::vector<std::shared_ptr<subscriber>>> to,
-                       snapshot_ptr s, std::size_t from) {
-    const std::size_t end = std::min(to->size(), from + slice_);
-    for (std::size_t i = from; i < end; ++i) (*to)[i]->deliver(s);
-    if (end < to->size())
-        post_([this, to = std::move(to), s = std::move(s), end]() mutable {
-            deliver_from(std::move(to), std::move(s), end);
-        });
+void hub::start_pass(board& b, const key& k) {
+    b.passing = true;
+    b.cursor = 0;
+    b.pass_version = b.current->version;
+    continue_pass(k);
+}
+
+void hub::continue_pass(const key& k) {
+    auto it = boards_.find(k);
+    if (it == boards_.end()) return;
+    auto& b = it->second;
+    const std::size_t end = std::min(b.subscribers.size(), b.cursor + slice_);
+    // A subscriber may close (and leave the list) inside deliver(): hold it while it runs.
+    while (b.cursor < end && b.cursor < b.subscribers.size()) {
+        auto who = b.subscribers[b.cursor];
+        who->deliver(b.current);
+        if (b.cursor < b.subscribers.size() && b.subscribers[b.cursor] == who) ++b.cursor;
+    }
+    if (b.cursor < b.subscribers.size()) {
+        post_([this, k] { continue_pass(k); });
+        return;
+    }
+    b.passing = false;
+    // Snapshots published during the pass reached only the subscribers after the cursor.
+    if (b.current->version > b.pass_version && !b.subscribers.empty()) start_pass(b, k);
 }
 
 snapshot_ptr hub::current(std::string_view topic, board_view view) const {
@@ -41,15 +56,23 @@ void hub::subscribe(const std::shared_ptr<subscriber>& who, std::string_view top
     if (std::find(subs.begin(), subs.end(), who) == subs.end()) subs.push_back(who);
 }
 
+// Removes `who`, keeping a pass's cursor on the subscriber it would have reached next.
+void hub::remove(board& b, const subscriber* who) {
+    auto it = std::find_if(b.subscribers.begin(), b.subscribers.end(),
+                           [who](const auto& p) { return p.get() == who; });
+    if (it == b.subscribers.end()) return;
+    const auto at = static_cast<std::size_t>(it - b.subscribers.begin());
+    b.subscribers.erase(it);
+    if (b.passing && at < b.cursor) --b.cursor;
+}
+
 void hub::unsubscribe(const subscriber* who, std::string_view topic, board_view view) {
     auto it = boards_.find(std::pair<std::string_view, board_view>{topic, view});
-    if (it == boards_.end()) return;
-    std::erase_if(it->second.subscribers, [who](const auto& p) { return p.get() == who; });
+    if (it != boards_.end()) remove(it->second, who);
 }
 
 void hub::drop(const subscriber* who) {
-    for (auto& [k, b] : boards_)
-        std::erase_if(b.subscribers, [who](const auto& p) { return p.get() == who; });
+    for (auto& [k, b] : boards_) remove(b, who);
 }
 
 std::size_t hub::subscriptions() const {

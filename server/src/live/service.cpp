@@ -104,6 +104,8 @@ struct service::impl {
     };
     std::map<std::string, board_state> boards;
     std::map<std::string, json> frozen_public; // topic -> its public board at the freeze
+    std::set<std::string> dirty;               // topics to refresh
+    bool dirty_all = true;
     std::int64_t since_checkpoint = 0;
 
     impl(store::log_store& l, auth& a, const service_options& o) : log{l}, codes{a}, options{o} {}
@@ -191,24 +193,24 @@ struct service::impl {
         return {{"entries", std::move(entries)}};
     }
 
-    // The boards of every topic for both views, from the state as it is (freezes aside).
-    void make_boards(std::map<std::string, json>& live, std::map<std::string, json>& pub) const {
-        const json live_encoded = codec::encode_standings(*rules, standings);
+    // The boards of the topics in `only` (every topic when it is null) for both views, from the
+    // state as it is (freezes aside).
+    void make_boards(std::map<std::string, json>& live, std::map<std::string, json>& pub,
+                     const std::set<std::string>* only = nullptr) const {
         auto hidden = public_standings();
-        const json public_encoded =
-            hidden ? codec::encode_standings(*rules, *hidden) : json(nullptr);
         for (const auto& topic : board_topics(*rules)) {
+            if (only && !only->contains(topic)) continue;
             if (topic == "latest") {
                 live[topic] = latest_board(false);
                 pub[topic] = latest_board(true);
                 continue;
             }
-            live[topic] = make_board(topic, *rules, standings, live_encoded);
+            live[topic] = make_board(topic, *rules, standings);
             if (!hidden) {
                 pub[topic] = live[topic];
                 continue;
             }
-            pub[topic] = make_board(topic, *rules, *hidden, public_encoded);
+            pub[topic] = make_board(topic, *rules, *hidden);
             if (topic.starts_with("scenario/") && embargoed(topic.substr(9)))
                 pub[topic]["embargoed"] = true;
         }
@@ -220,11 +222,14 @@ struct service::impl {
         return std::nullopt;
     }
 
-    // Recomputes every board and returns the snapshots that changed.
+    // Recomputes the boards the commits since the last refresh touched (every board after a
+    // rules change or at start-up) and returns the snapshots that changed.
     std::vector<snapshot_ptr> refresh_boards() {
         std::map<std::string, json> live;
         std::map<std::string, json> pub;
-        make_boards(live, pub);
+        make_boards(live, pub, dirty_all ? nullptr : &dirty);
+        dirty.clear();
+        dirty_all = false;
         std::vector<snapshot_ptr> changed;
         for (auto& [topic, board] : live) {
             auto& b = boards[topic];
@@ -389,15 +394,18 @@ struct service::impl {
         // What changes, decided before the fold (a withdrawal names a sheet the fold removes).
         std::set<std::string> rescore_scenarios;
         bool full = false;
-        std::string removed_key;
+        std::string removed_key; // a sheet slot emptied
+        std::string new_key;     // a sheet slot filled
         std::string freeze_key;
         std::visit(
             [&](const auto& a) {
                 using T = std::decay_t<decltype(a)>;
                 if constexpr (std::is_same_v<T, sc::sheet_submitted>) {
                     rescore_scenarios.insert(a.value.scenario.value);
+                    new_key = sc::sheet_key(a.value);
                 } else if constexpr (std::is_same_v<T, sc::sheet_corrected>) {
                     rescore_scenarios.insert(a.value.scenario.value);
+                    new_key = sc::sheet_key(a.value);
                     if (const auto* old = state.sheet_at(a.supersedes)) {
                         rescore_scenarios.insert(old->value.scenario.value);
                         if (sc::sheet_key(old->value) != sc::sheet_key(a.value))
@@ -412,6 +420,11 @@ struct service::impl {
                     rescore_scenarios.insert(a.ruling.scenario.value);
                 } else if constexpr (std::is_same_v<T, sc::board_frozen>) {
                     freeze_key = a.board;
+                    dirty_all = dirty_all || a.board == "*";
+                    dirty.insert(a.board);
+                } else if constexpr (std::is_same_v<T, sc::board_revealed>) {
+                    dirty_all = dirty_all || a.board == "*";
+                    dirty.insert(a.board);
                 } else if constexpr (std::is_same_v<T, sc::event_defined> ||
                                      std::is_same_v<T, sc::team_set> ||
                                      std::is_same_v<T, sc::judge_set> ||
@@ -431,14 +444,20 @@ struct service::impl {
 
         if (full) {
             rebuild();
+            dirty_all = true;
         } else if (!rescore_scenarios.empty()) {
             if (!removed_key.empty()) unindex_sheet(removed_key);
-            for (const auto& [key, c] : state.sheets)
-                if (rescore_scenarios.contains(c.value.scenario.value) &&
-                    (!sheet_pos.contains(key) || c.seq == ack->seq))
-                    index_sheet(key, c.value);
+            if (auto it = state.sheets.find(new_key); it != state.sheets.end())
+                index_sheet(new_key, it->second.value);
             rebuild_rulings();
-            for (const auto& s : rescore_scenarios) rescore(s);
+            for (const auto& s : rescore_scenarios) {
+                rescore(s);
+                dirty.insert("scenario/" + s);
+                if (auto i = rules->scenario_index({s}))
+                    dirty.insert("day/" + std::to_string(rules->source().scenarios[*i].day));
+            }
+            dirty.insert("overall");
+            dirty.insert("latest");
         }
         if (++since_checkpoint >= options.checkpoint_every) {
             if (app::save_checkpoint(log, state)) since_checkpoint = 0;

@@ -319,12 +319,14 @@ private:
                 st.stats.commit_took(clock::now() - began);
                 st.stats.seq.store(st.app.seq(), std::memory_order_relaxed);
             }
-            // The ack leaves before the boards are recomputed.
+            // The ack leaves before the boards are recomputed: on a busy core, the network
+            // thread gets to run first.
             asio::post(st.net, [self, reply = std::move(out.reply), code = out.error_code] {
                 if (!code.empty()) ++self->s_.stats.errors[code];
                 self->send(std::make_shared<const std::string>(reply));
             });
             if (!out.committed) return;
+            std::this_thread::yield();
             auto boards = st.app.refresh();
             st.stats.board_changes.fetch_add(boards.size(), std::memory_order_relaxed);
             if (!boards.empty())

@@ -35,8 +35,11 @@ public:
 
 class hub {
 public:
-    // `post` runs a function later on the network thread: a publish to many subscribers is
-    // delivered in slices of `slice` so that acks queued meanwhile are not held behind it.
+    // `post` runs a function later on the network thread. A publish reaches the subscribers in
+    // one pass, `slice` of them at a time, so that acks queued meanwhile are not held behind it;
+    // each subscriber is handed the newest snapshot when the pass reaches it, and a snapshot
+    // published during a pass starts another pass (for those passed already) when it ends. So
+    // under load, changes coalesce instead of queueing up: each subscriber gets the newest.
     explicit hub(std::function<void(std::function<void()>)> post, std::size_t slice = 128);
 
     // Makes `s` the current snapshot of its topic and view and delivers it to the subscribers.
@@ -58,6 +61,9 @@ private:
     struct board {
         snapshot_ptr current;
         std::vector<std::shared_ptr<subscriber>> subscribers;
+        bool passing = false;          // a delivery pass is under way
+        std::size_t cursor = 0;        // the next subscriber it reaches
+        std::int64_t pass_version = 0; // the version the pass started with
     };
     using key = std::pair<std::string, board_view>;
     struct key_less {
@@ -70,8 +76,9 @@ private:
             return a < std::pair<std::string_view, board_view>{b.first, b.second};
         }
     };
-    void deliver_from(std::shared_ptr<const std::vector<std::shared_ptr<subscriber>>> to,
-                      snapshot_ptr s, std::size_t from);
+    void start_pass(board& b, const key& k);
+    void continue_pass(const key& k);
+    static void remove(board& b, const subscriber* who);
 
     std::function<void(std::function<void()>)> post_;
     std::size_t slice_;

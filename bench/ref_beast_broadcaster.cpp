@@ -1,0 +1,182 @@
+// ref_beast: the reference fan-out server for bench/fanout.sh: a bare, single-threaded
+// Boost.Beast WebSocket broadcaster written the naive way (the Beast chat-server pattern): one
+// std::shared_ptr<const std::string> per broadcast and one queue of them per session, each
+// element written with its own async_write. No coalescing, no latest-wins replacement.
+//
+// Protocol (the loadgen's `ref` mode):
+//   - a text message containing "publish" and `"seq":N` makes a board-like text of
+//     --board-bytes bytes carrying `"version":N`, replies `{"type":"ok","seq":N}` to the
+//     sender, then queues the board on every subscribed session;
+//   - any other message subscribes its session and sends it the current board.
+//
+//   ref_beast --port 0 --board-bytes 4096
+// prints `listening on http://127.0.0.1:PORT` once it accepts connections.
+#include <CLI/CLI.hpp>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using frame_ptr = std::shared_ptr<const std::string>;
+
+// `{"type":"board","topic":"latest","version":N,...,"board":{"pad":"xxx..."}}`, `bytes` long
+// (or as short as its fixed part when `bytes` is smaller).
+std::string make_board(std::int64_t version, std::size_t bytes) {
+    std::string head = R"({"type":"board","topic":"latest","version":)" + std::to_string(version) +
+                       R"(,"view":"public","frozen":false,"board":{"pad":")";
+    const std::string tail = "\"}}";
+    const std::size_t fixed = head.size() + tail.size();
+    head.append(bytes > fixed ? bytes - fixed : 0, 'x');
+    head += tail;
+    return head;
+}
+
+// Reads `"seq":N` from a publish message; -1 when absent.
+std::int64_t read_seq(std::string_view text) {
+    const auto at = text.find("\"seq\":");
+    if (at == std::string_view::npos) return -1;
+    std::int64_t v = 0;
+    bool any = false;
+    for (std::size_t i = at + 6; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == ' ') continue;
+        if (c < '0' || c > '9') break;
+        v = v * 10 + (c - '0');
+        any = true;
+    }
+    return any ? v : -1;
+}
+
+class session;
+
+struct broadcaster {
+    std::size_t board_bytes = 4096;
+    frame_ptr current;
+    std::unordered_set<session*> subscribers;
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(tcp::socket socket, broadcaster& b) : ws_{std::move(socket)}, b_{b} {}
+
+    void start() {
+        ws_.text(true);
+        ws_.async_accept(
+            [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+    }
+
+    void send(frame_ptr frame) {
+        queue_.push_back(std::move(frame));
+        if (queue_.size() == 1) write_front();
+    }
+
+private:
+    void on_accept(beast::error_code ec) {
+        if (ec) return;
+        read();
+    }
+
+    void read() {
+        ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->on_read(ec);
+        });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec) {
+            b_.subscribers.erase(this);
+            return;
+        }
+        const std::string text = beast::buffers_to_string(buffer_.data());
+        buffer_.consume(buffer_.size());
+        if (text.find("publish") != std::string::npos) {
+            const std::int64_t seq = read_seq(text);
+            send(std::make_shared<const std::string>(R"({"type":"ok","seq":)" +
+                                                     std::to_string(seq) + "}"));
+            b_.current = std::make_shared<const std::string>(make_board(seq, b_.board_bytes));
+            for (session* s : b_.subscribers) s->send(b_.current);
+        } else {
+            b_.subscribers.insert(this);
+            send(b_.current);
+        }
+        read();
+    }
+
+    void write_front() {
+        ws_.async_write(
+            asio::buffer(*queue_.front()),
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+    }
+
+    void on_write(beast::error_code ec) {
+        if (ec) {
+            b_.subscribers.erase(this);
+            queue_.clear();
+            return;
+        }
+        queue_.pop_front();
+        if (!queue_.empty()) write_front();
+    }
+
+    websocket::stream<tcp::socket> ws_;
+    broadcaster& b_;
+    beast::flat_buffer buffer_;
+    std::deque<frame_ptr> queue_;
+};
+
+void accept_loop(tcp::acceptor& acceptor, broadcaster& b) {
+    acceptor.async_accept([&acceptor, &b](beast::error_code ec, tcp::socket socket) {
+        if (!ec) std::make_shared<session>(std::move(socket), b)->start();
+        accept_loop(acceptor, b);
+    });
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"ref_beast: a bare single-threaded Beast WebSocket broadcaster (bench reference)"};
+    std::uint16_t port = 0;
+    std::string bind = "127.0.0.1";
+    broadcaster b;
+    app.add_option("--port", port, "TCP port (0: any free port)");
+    app.add_option("--bind", bind, "address to listen on");
+    app.add_option("--board-bytes", b.board_bytes, "size of each board frame's text")
+        ->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        asio::io_context io{1};
+        tcp::acceptor acceptor{io};
+        const tcp::endpoint ep{asio::ip::make_address(bind), port};
+        acceptor.open(ep.protocol());
+        acceptor.set_option(asio::socket_base::reuse_address(true));
+        acceptor.bind(ep);
+        acceptor.listen(asio::socket_base::max_listen_connections);
+        b.current = std::make_shared<const std::string>(make_board(0, b.board_bytes));
+        accept_loop(acceptor, b);
+        std::cout << "listening on http://" << bind << ':' << acceptor.local_endpoint().port()
+                  << std::endl;
+        asio::signal_set signals{io, SIGINT, SIGTERM};
+        signals.async_wait([&io](beast::error_code, int) { io.stop(); });
+        io.run();
+    } catch (const std::exception& e) {
+        std::cerr << "ref_beast: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}
