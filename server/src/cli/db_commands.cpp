@@ -3,6 +3,9 @@
 #include "aplc/app/event_database.hpp"
 #include "aplc/codec/event_codec.hpp"
 #include "aplc/codec/standings_codec.hpp"
+#include "aplc/export/export_writer.hpp"
+#include "aplc/export/json_export.hpp"
+#include "aplc/export/verify_export.hpp"
 #include "cli_io.hpp"
 
 #include <nlohmann/json.hpp>
@@ -23,6 +26,9 @@ void register_db_commands(CLI::App& app, db_options& o) {
     auto* verify = app.add_subcommand("verify", "Check the log's hash chain and name the first "
                                                 "entry that was edited, deleted or reordered");
     verify->add_option("--db", o.db, "event database")->required();
+    verify->add_option("--export", o.export_file,
+                       "also check that this export (a file, or a csv/letters directory) matches "
+                       "the log");
 
     auto* backup = app.add_subcommand(
         "backup",
@@ -34,10 +40,15 @@ void register_db_commands(CLI::App& app, db_options& o) {
         "checkpoint", "Save the replayed state so the next start-up replays only newer entries");
     cp->add_option("--db", o.db, "event database")->required();
 
-    auto* exp = app.add_subcommand("export", "Write the event, its log and its standings");
+    auto* exp = app.add_subcommand(
+        "export", "Write the official results: JSON (the event, its log and its standings), CSV, "
+                  "XLSX, the PDF results book or a letter per team (docs/exports.md)");
     exp->add_option("--db", o.db, "event database")->required();
-    exp->add_option("--format", o.format, "json")->check(CLI::IsMember({"json"}));
-    exp->add_option("--out", o.out, "file to write (default: standard output)");
+    exp->add_option("--format", o.format, "json, csv, xlsx, pdf or letters")
+        ->check(CLI::IsMember({"json", "csv", "xlsx", "pdf", "letters"}));
+    exp->add_option("--out", o.out,
+                    "file to write (json, xlsx, pdf; json defaults to standard output) or "
+                    "directory (csv, letters)");
 }
 
 namespace {
@@ -70,6 +81,9 @@ int import_event_file(const std::string& db, const std::string& event_file, std:
 }
 
 namespace {
+
+int run_verify_export(const store::log_store& log, const db_options& o, std::ostream& out,
+                      std::ostream& err);
 
 int run_import(const db_options& o, std::ostream& out, std::ostream& err) {
     return import_event_file(o.db, o.event_file, out, err);
@@ -108,6 +122,7 @@ int run_verify(const db_options& o, std::ostream& out, std::ostream& err) {
     }
     out << o.db << ": the log verifies: " << report->entries << " entries, last hash "
         << store::to_hex(report->last_hash) << "\n";
+    if (!o.export_file.empty()) return run_verify_export(**log, o, out, err);
     return 0;
 }
 
@@ -141,52 +156,53 @@ int run_backup(const db_options& o, std::ostream& out, std::ostream& err) {
     return 0;
 }
 
-json log_json(const store::log_store& log, std::optional<store::store_error>& failure) {
-    json entries = json::array();
-    auto read = log.read(1, [&](const store::stored_entry& e) {
-        json body = json::parse(e.body, nullptr, false);
-        entries.push_back({{"seq", e.seq},
-                           {"at", e.at},
-                           {"actor", e.actor},
-                           {"device", e.device},
-                           {"kind", e.kind},
-                           {"submission_id", e.submission_id},
-                           {"body", body},
-                           {"hash", store::to_hex(e.hash)}});
-        return true;
-    });
-    if (!read) failure = read.error();
-    return entries;
+int export_failure(const exports::export_error& e, std::ostream& err) {
+    err << "aplc: " << e.message << " [" << e.code << "]\n";
+    return 1;
 }
 
 int run_export(const db_options& o, std::ostream& out, std::ostream& err) {
+    auto format = exports::parse_format(o.format);
+    if (!format) return 2; // CLI11 has checked the name
+    if (o.out.empty() && *format != exports::export_format::json) {
+        err << "aplc: --format " << o.format << " needs --out (a "
+            << (*format == exports::export_format::csv || *format == exports::export_format::letters
+                    ? "directory"
+                    : "file")
+            << " to write)\n";
+        return 2;
+    }
     auto log = store::log_store::open(o.db, store::open_mode::read_only);
     if (!log) return store_failure(log.error(), err);
-    auto state = app::replay_all(**log); // official results come from the log itself, not a cache
-    if (!state) return store_failure(state.error(), err);
-    auto compiled = sc::rulebook::compile(state->scored_event());
-    if (auto* problems = std::get_if<std::vector<sc::problem>>(&compiled))
-        return cli::report_problems(o.db, *problems, err);
-    const auto& rules = std::get<sc::rulebook>(compiled);
-    std::optional<store::store_error> failure;
-    json doc{{"format", "aplc-export/1"},
-             {"event", {{"id", rules.source().id}, {"name", rules.source().name}}},
-             {"last_seq", (*log)->last_seq()},
-             {"last_hash", store::to_hex((*log)->last_hash())},
-             {"log", log_json(**log, failure)},
-             {"standings", codec::encode_standings(rules, sc::compute_standings(rules))}};
-    if (failure) return store_failure(*failure, err);
+    auto results = exports::load_results(**log, app::now_utc());
+    if (!results) return export_failure(results.error(), err);
     if (o.out.empty()) {
-        out << doc.dump(2) << "\n";
+        out << exports::export_json(*results).dump(2) << "\n";
         return 0;
     }
-    std::ofstream file{o.out};
-    file << doc.dump(2) << "\n";
-    if (!file) {
-        err << "aplc: cannot write '" << o.out << "' (check the directory and free space)\n";
+    if (auto failed = exports::write_export(*results, *format, o.out))
+        return export_failure(*failed, err);
+    out << "exported " << o.db << " as " << o.format << " to " << o.out << " ("
+        << exports::status_name(results->made.official) << ", entries 1-" << results->made.last_seq
+        << ", last hash " << results->made.last_hash << ")\n";
+    return 0;
+}
+
+int run_verify_export(const store::log_store& log, const db_options& o, std::ostream& out,
+                      std::ostream& err) {
+    auto check = exports::verify_export(log, o.export_file);
+    if (!check) return export_failure(check.error(), err);
+    if (!check->matches) {
+        err << "aplc: " << o.export_file << " does NOT match the log of " << o.db << ": "
+            << check->problem << "\n";
         return 1;
     }
-    out << "exported " << o.db << " to " << o.out << "\n";
+    out << o.export_file << ": the " << exports::format_name(check->format)
+        << " export matches the log at entry " << check->last_seq << " (" << check->status
+        << ", made " << check->generated_at << ")";
+    if (check->newer > 0)
+        out << "; the log has " << check->newer << " newer entries it does not reflect";
+    out << "\n";
     return 0;
 }
 

@@ -13,7 +13,8 @@ struct db_options {
     std::string event_file; // import
     std::string to;         // backup
     std::string format = "json";
-    std::string out; // export: file; empty = standard output
+    std::string out;         // export: file or directory; empty = standard output (json only)
+    std::string export_file; // verify: an export to check against the log
 };
 
 // Imports an event file into the database at `db` (created if absent); returns the exit status
