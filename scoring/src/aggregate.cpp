@@ -78,12 +78,12 @@ std::optional<outcome<number>> integer_path(const value_def& how, std::vector<ma
     bool applies = how.method == aggregate_method::sum || how.method == aggregate_method::mean ||
                    how.method == aggregate_method::trimmed;
     if (!applies || marks.size() > 64) return std::nullopt;
-    std::array<const number*, 64> values{};
+    std::array<const number*, 64> values; // only the first marks.size() are used
+    std::array<std::int64_t, 64> keys;
     for (std::size_t i = 0; i < marks.size(); ++i) values[i] = &marks[i].value;
-    auto scale =
-        number::common_numerators(std::span<const number* const>{values.data(), marks.size()});
-    if (!scale) return std::nullopt;
-    const auto& keys = scale->numerators;
+    auto denominator = number::common_numerators(
+        std::span<const number* const>{values.data(), marks.size()}, keys);
+    if (!denominator) return std::nullopt;
     auto less = [&](std::size_t i, std::size_t j) { return keys[i] < keys[j]; };
     auto drop = [&](bool highest) { drop_extreme(marks, highest, less); };
     if (how.method == aggregate_method::trimmed) {
@@ -99,7 +99,7 @@ std::optional<outcome<number>> integer_path(const value_def& how, std::vector<ma
     }
     bool mean = how.method == aggregate_method::mean ||
                 (how.method == aggregate_method::trimmed && how.then == aggregate_method::mean);
-    auto value = number::ratio(total, mean ? scale->denominator * kept : scale->denominator);
+    auto value = number::ratio(total, mean ? int128{*denominator} * kept : *denominator);
     if (!value)
         return outcome<number>{rejection{errc::arithmetic_overflow, "a panel total is too large"}};
     return outcome<number>{*value};

@@ -276,8 +276,50 @@ expression expression::constant(number value) {
     return e;
 }
 
+namespace {
+
+// The common arithmetic (constants, variables, negation, + - * /) without building error
+// values. nullopt when it meets anything else or anything fails; the full evaluation then runs
+// and gives the same value, or the error.
+std::optional<number> quick_eval(std::span<const expression::node> nodes, std::span<const int> args,
+                                 int index, std::span<const std::optional<number>> slots) {
+    using op = expression::op;
+    const auto& n = nodes[static_cast<std::size_t>(index)];
+    auto arg = [&](int i) {
+        return quick_eval(nodes, args, args[static_cast<std::size_t>(n.first_arg + i)], slots);
+    };
+    switch (n.kind) {
+    case op::constant: return n.value;
+    case op::variable: {
+        auto s = static_cast<std::size_t>(n.slot);
+        return s < slots.size() ? slots[s] : std::nullopt;
+    }
+    case op::negate: {
+        auto a = arg(0);
+        return a ? std::optional{a->negated()} : std::nullopt;
+    }
+    case op::add:
+    case op::subtract:
+    case op::multiply:
+    case op::divide: {
+        auto a = arg(0);
+        if (!a) return a;
+        auto b = arg(1);
+        if (!b) return b;
+        if (n.kind == op::add) return a->plus(*b);
+        if (n.kind == op::subtract) return a->minus(*b);
+        if (n.kind == op::multiply) return a->times(*b);
+        return b->is_zero() ? std::nullopt : a->divided_by(*b);
+    }
+    default: return std::nullopt;
+    }
+}
+
+} // namespace
+
 outcome<number> expression::evaluate(std::span<const std::optional<number>> slots) const {
     if (root_ < 0) return rejection{errc::missing_value, "empty expression"};
+    if (auto quick = quick_eval(nodes_, args_, root_, slots)) return *quick;
     return eval(root_, slots);
 }
 

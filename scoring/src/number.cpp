@@ -284,27 +284,44 @@ std::optional<number> number::round(rounding r) const {
     return number{scaled, pow10(places)};
 }
 
+std::optional<std::int64_t> number::common_numerators(std::span<const number* const> values,
+                                                      std::span<std::int64_t> numerators) {
+    // Everything below 2^62 fits a machine word: one hardware division per step, no checks
+    // beyond the limit (marks share one or two denominators, so most steps are a comparison).
+    std::int64_t common = 1;
+    for (const number* v : values) {
+        if (!v || v->den_ == common || v->den_ == 1) continue;
+        if (v->den_ >= small_limit) return std::nullopt;
+        auto d = static_cast<std::int64_t>(v->den_);
+        if (common % d == 0) continue;
+        int128 next = int128{common / std::gcd(common, d)} * d;
+        if (next >= small_limit) return std::nullopt;
+        common = static_cast<std::int64_t>(next);
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const number* v = values[i];
+        if (!v) {
+            numerators[i] = 0;
+            continue;
+        }
+        if (!small(v->num_)) return std::nullopt;
+        // common < 2^62 and the numerator is small, so the product fits without checks.
+        int128 scale = v->den_ == common ? 1
+                       : v->den_ == 1    ? common
+                                         : common / static_cast<std::int64_t>(v->den_);
+        int128 n = v->num_ * scale;
+        if (!small(n)) return std::nullopt;
+        numerators[i] = static_cast<std::int64_t>(n);
+    }
+    return common;
+}
+
 std::optional<number::common_scale>
 number::common_numerators(std::span<const number* const> values) {
-    int128 common = 1;
-    for (const number* v : values) {
-        if (!v || v->den_ == common) continue;
-        int128 g = gcd128(common, v->den_);
-        if (!mul(common / g, v->den_, common) || common >= small_limit) return std::nullopt;
-    }
-    std::vector<int128> out(values.size(), 0);
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (!values[i]) continue;
-        const number& v = *values[i];
-        // common < 2^62, so the quotient and a small numerator's product fit without checks.
-        int128 scale = common == v.den_ ? 1
-                                        : static_cast<int128>(static_cast<std::int64_t>(common) /
-                                                              static_cast<std::int64_t>(v.den_));
-        if (!small(v.num_)) return std::nullopt;
-        out[i] = v.num_ * scale;
-        if (!small(out[i])) return std::nullopt;
-    }
-    return common_scale{common, std::move(out)};
+    std::vector<std::int64_t> keys(values.size());
+    auto common = common_numerators(values, keys);
+    if (!common) return std::nullopt;
+    return common_scale{*common, std::vector<int128>(keys.begin(), keys.end())};
 }
 
 std::optional<std::int64_t> number::to_int64() const {

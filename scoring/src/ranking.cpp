@@ -14,6 +14,10 @@ struct component_view {
     number weight;
     // entrant index -> entry (ranked entries only)
     std::vector<const entry_result*> entry_of;
+    // entrant index -> its points and rank, copied while the entries are read in order: the
+    // rows then read these compact arrays, not entries scattered over every scenario.
+    std::vector<number> points_of;
+    std::vector<int> rank_of; // 0: no ranked entry
 };
 
 std::vector<component_view> components_of(const rulebook& rules, const ranking_def& def,
@@ -26,10 +30,17 @@ std::vector<component_view> components_of(const rulebook& rules, const ranking_d
     };
     auto add = [&](std::size_t si, const ranking_component* how) {
         if (!include_day(ev.scenarios[si].day)) return;
-        component_view v{si, how, how->weight, {}};
+        component_view v{si, how, how->weight, {}, {}, {}};
         v.entry_of.assign(rules.entrants().size(), nullptr);
-        for (const auto& e : scenarios[si].entries)
-            if (e.state == entry_state::ranked) v.entry_of[*rules.entrant_index(e.entrant)] = &e;
+        v.points_of.resize(rules.entrants().size());
+        v.rank_of.assign(rules.entrants().size(), 0);
+        for (const auto& e : scenarios[si].entries) {
+            if (e.state != entry_state::ranked) continue;
+            auto k = static_cast<std::size_t>(e.entrant_index);
+            v.entry_of[k] = &e;
+            v.points_of[k] = e.points;
+            v.rank_of[k] = e.rank;
+        }
         out.push_back(std::move(v));
     };
     if (def.components.empty()) {
@@ -69,6 +80,43 @@ struct row_facts {
     std::vector<int> places; // rank per component, 0 when absent
 };
 
+// Adds component c's points for entrant w to its row.
+void add_component(const rulebook& rules, const ranking_def& def, const component_view& c, int w,
+                   bool explain, ranking_row& row, row_facts& f) {
+    const auto& sc = rules.source().scenarios[c.scenario];
+    std::optional<number> points;
+    int place = 0;
+    if (sc.entry == def.of) {
+        if (auto k = static_cast<std::size_t>(w); c.entry_of[k]) {
+            points = c.points_of[k];
+            place = c.rank_of[k];
+        }
+    } else {
+        points = combine_members(rules, c, rules.entrants()[static_cast<std::size_t>(w)].team);
+    }
+    if (points) {
+        auto weighted = points->times(c.weight);
+        auto total = weighted ? row.total.plus(*weighted) : std::nullopt;
+        auto day_total = weighted ? row.days[sc.day].plus(*weighted) : std::nullopt;
+        if (!total || !day_total) {
+            row.error =
+                rejection{errc::arithmetic_overflow,
+                          sc.id.value + ": the weighted points are too large to hold exactly"};
+        } else {
+            row.total = *total;
+            row.days[sc.day] = *day_total;
+        }
+        points = weighted;
+    }
+    if (place == 1) ++row.wins;
+    f.places.push_back(place);
+    row.components.push_back(points);
+    if (explain)
+        row.explanation.push_back(
+            sc.id.value + ": " + (points ? points->to_string() : std::string{"not scored yet"}) +
+            (c.weight != number::of(1) ? " (weight " + c.weight.to_string() + ")" : ""));
+}
+
 } // namespace
 
 ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
@@ -83,51 +131,25 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
     std::vector<int> who;
     for (std::size_t i = 0; i < rules.entrants().size(); ++i)
         if (rules.entrants()[i].kind == def.of) who.push_back(static_cast<int>(i));
-    std::vector<ranking_row> rows;
-    std::vector<row_facts> facts;
-    for (int w : who) {
-        const auto& info = rules.entrants()[static_cast<std::size_t>(w)];
-        bool explain = wants_explanation(rules, w, options) && info.kind == def.of &&
-                       options.explain == info.id;
-        ranking_row row;
-        row.entrant = info.id;
-        row.division = info.division;
-        row_facts f;
-        for (const auto& c : comps) {
-            const auto& sc = ev.scenarios[c.scenario];
-            std::optional<number> points;
-            int place = 0;
-            if (sc.entry == def.of) {
-                if (const auto* e = c.entry_of[static_cast<std::size_t>(w)]) {
-                    points = e->points;
-                    place = e->rank;
-                }
-            } else {
-                points = combine_members(rules, c, info.team);
-            }
-            if (points) {
-                auto weighted = points->times(c.weight);
-                auto total = weighted ? row.total.plus(*weighted) : std::nullopt;
-                auto day_total = weighted ? row.days[sc.day].plus(*weighted) : std::nullopt;
-                if (!total || !day_total) {
-                    row.error = rejection{
-                        errc::arithmetic_overflow,
-                        sc.id.value + ": the weighted points are too large to hold exactly"};
-                } else {
-                    row.total = *total;
-                    row.days[sc.day] = *day_total;
-                }
-                points = weighted;
-            }
-            if (place == 1) ++row.wins;
-            f.places.push_back(place);
-            row.components.push_back(points);
-            if (explain)
-                row.explanation.push_back(
-                    sc.id.value + ": " +
-                    (points ? points->to_string() : std::string{"not scored yet"}) +
-                    (c.weight != number::of(1) ? " (weight " + c.weight.to_string() + ")" : ""));
-        }
+    std::vector<ranking_row> rows(who.size());
+    std::vector<row_facts> facts(who.size());
+    std::vector<char> explain(who.size(), 0);
+    for (std::size_t r = 0; r < who.size(); ++r) {
+        const auto& info = rules.entrants()[static_cast<std::size_t>(who[r])];
+        explain[r] = wants_explanation(rules, who[r], options) && info.kind == def.of &&
+                     options.explain == info.id;
+        rows[r].entrant = info.id;
+        rows[r].division = info.division;
+        rows[r].components.reserve(comps.size());
+        facts[r].places.reserve(comps.size());
+    }
+    // Component by component, so each scenario's entries are read together rather than 40
+    // scenarios' entries per row (they do not all fit in the cache).
+    for (const auto& c : comps)
+        for (std::size_t r = 0; r < who.size(); ++r)
+            add_component(rules, def, c, who[r], explain[r] != 0, rows[r], facts[r]);
+    for (std::size_t r = 0; r < who.size(); ++r) {
+        auto& row = rows[r];
         if (def.round) { // the declared rounding applies to the total and each day's subtotal
             auto total = row.total.round(*def.round);
             if (total)
@@ -137,9 +159,7 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
             for (auto& [d, subtotal] : row.days)
                 subtotal = subtotal.round(*def.round).value_or(subtotal);
         }
-        if (explain) row.explanation.push_back("total = " + row.total.to_string());
-        rows.push_back(std::move(row));
-        facts.push_back(std::move(f));
+        if (explain[r]) row.explanation.push_back("total = " + row.total.to_string());
     }
     // Tie-break values that need the rows: summed entry values.
     std::vector<std::vector<std::optional<number>>> value_totals(def.tie_break.size());

@@ -151,17 +151,18 @@ void rank_group(const scenario_view& s, std::vector<entry_result>& entries,
     }
     std::vector<const number*> present(n);
     for (std::size_t i = 0; i < n; ++i) present[i] = *result[i] ? &**result[i] : nullptr;
-    auto keys = number::common_numerators(present); // exact integer keys, when they fit
+    std::vector<std::int64_t> key(n);
+    bool keyed = number::common_numerators(present, key).has_value(); // exact integer keys
     bool higher = s.def.direction == better::higher;
     auto compare = [&](int a, int b, int level) {
         auto x = static_cast<std::size_t>(a);
         auto y = static_cast<std::size_t>(b);
         if (level == 0) {
             if (cls[x] != cls[y]) return cls[x] < cls[y] ? -1 : 1;
-            if (!keys || !present[x] || !present[y])
+            if (!keyed || !present[x] || !present[y])
                 return compare_numbers(*result[x], *result[y], s.def.direction);
-            int128 kx = keys->numerators[x];
-            int128 ky = keys->numerators[y];
+            std::int64_t kx = key[x];
+            std::int64_t ky = key[y];
             if (kx == ky) return 0;
             return (higher ? kx > ky : kx < ky) ? -1 : 1;
         }
@@ -180,8 +181,10 @@ void rank_group(const scenario_view& s, std::vector<entry_result>& entries,
         auto& e = entries[static_cast<std::size_t>(group[i])];
         e.rank = ranked.rank[i];
         int d = ranked.decided[i];
-        e.decided_by =
-            d < 0 ? "" : (d >= levels ? "shared" : tb[static_cast<std::size_t>(d - 1)].value);
+        if (d < 0)
+            e.decided_by.clear(); // the common case: no temporary string
+        else
+            e.decided_by = d >= levels ? "shared" : tb[static_cast<std::size_t>(d - 1)].value;
     }
 }
 
@@ -207,8 +210,8 @@ score_scenario(const rulebook& rules, std::size_t scenario_index,
         }
         bool explain = wants_explanation(rules, who, options);
         explain_any = explain_any || explain;
-        entries.push_back(compute_entry(rules, scenario_index, who, sheets_by_entrant[k],
-                                        rulings[k], explain, scratch));
+        compute_entry(rules, scenario_index, who, sheets_by_entrant[k], rulings[k], explain,
+                      scratch, entries.emplace_back());
     }
     std::map<std::string, std::vector<int>> groups;
     for (std::size_t i = 0; i < entries.size(); ++i)

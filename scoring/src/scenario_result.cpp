@@ -35,10 +35,9 @@ struct entry_context {
     entry_scratch& scratch;
 };
 
+// Valid while compute_entry() runs: it indexes the entry's sheets by judge first.
 const indexed_sheet* sheet_of(const entry_context& x, int judge) {
-    for (const auto* s : x.sheets)
-        if (s->judge == judge) return s;
-    return nullptr;
+    return x.scratch.by_judge[static_cast<std::size_t>(judge)];
 }
 
 run_status status_of(const entry_context& x, std::optional<run_status> ruling) {
@@ -218,10 +217,10 @@ outcome<number> entry_value(entry_eval& e, std::size_t v) {
     return r;
 }
 
-// Computes values and result of one entry whose sheets are all in.
+// Computes values and result of one entry whose sheets are all in; e.env comes with every slot
+// unset.
 std::optional<rejection> evaluate_entry(entry_eval& e, const compiled_status* rule) {
     if (auto why = judge_values(e.x)) return why;
-    std::fill(e.env.begin(), e.env.end(), std::nullopt);
     load_attributes(e.x, e.env);
     for (const auto* s : e.x.sheets) load_fields(e.x, *s, false, e.env);
     if (rule)
@@ -255,15 +254,13 @@ std::optional<rejection> evaluate_entry(entry_eval& e, const compiled_status* ru
     return std::nullopt;
 }
 
-} // namespace
-
-entry_result compute_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
+void compute_indexed_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
                            std::span<const indexed_sheet* const> sheets,
-                           std::optional<run_status> ruling, bool explain, entry_scratch& scratch) {
+                           std::optional<run_status> ruling, bool explain, entry_scratch& scratch,
+                           entry_result& out) {
     const scenario& def = rules.source().scenarios[scenario_index];
     const compiled_scenario& c = rules.compiled(scenario_index);
     const entrant_info& who = rules.entrants()[static_cast<std::size_t>(entrant)];
-    entry_result out;
     out.entrant = who.id;
     out.entrant_index = entrant;
     out.division = who.division;
@@ -279,12 +276,12 @@ entry_result compute_entry(const rulebook& rules, std::size_t scenario_index, in
         if (explain)
             out.explanation.push_back(std::string{to_string(out.status)} + ": " +
                                       out.points.to_string() + " points by rule");
-        return out;
+        return;
     }
     out.missing = missing_judges(e.x, rule);
     if (!out.missing.empty()) {
         out.state = entry_state::incomplete;
-        return out;
+        return;
     }
     e.env.assign(static_cast<std::size_t>(c.slot_count), std::nullopt);
     scratch.seats.clear();
@@ -298,7 +295,23 @@ entry_result compute_entry(const rulebook& rules, std::size_t scenario_index, in
         out.values.clear();
         out.result.reset();
     }
-    return out;
+}
+
+} // namespace
+
+void compute_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
+                   std::span<const indexed_sheet* const> sheets, std::optional<run_status> ruling,
+                   bool explain, entry_scratch& scratch, entry_result& out) {
+    // Each judge's sheet, looked up once (index_sheets() keeps one sheet per judge; were there
+    // more, the first would count).
+    auto& by_judge = scratch.by_judge;
+    by_judge.resize(rules.source().judges.size(), nullptr);
+    for (const auto* s : sheets)
+        if (auto j = static_cast<std::size_t>(s->judge); j < by_judge.size() && !by_judge[j])
+            by_judge[j] = s;
+    compute_indexed_entry(rules, scenario_index, entrant, sheets, ruling, explain, scratch, out);
+    for (const auto* s : sheets)
+        if (auto j = static_cast<std::size_t>(s->judge); j < by_judge.size()) by_judge[j] = nullptr;
 }
 
 std::string describe(const rounding& r) {

@@ -25,14 +25,16 @@ struct entry_scratch {
     std::vector<mark> marks;
     std::vector<std::size_t> positions;
     std::vector<int> judges;
-    std::vector<const indexed_sheet*> seats; // the sheet of each panel seat, or null
+    std::vector<const indexed_sheet*> seats;    // the sheet of each panel seat, or null
+    std::vector<const indexed_sheet*> by_judge; // the entry's sheet of each judge, or null
 };
 
-// The values and result of one entry (no rank or points yet). A fixed award for a status
+// The values and result of one entry (no rank or points yet), into `out`, which must be a
+// default-constructed entry_result (the caller builds it in place). A fixed award for a status
 // (e.g. DQ: 0 points) gives no result and needs no sheet.
-entry_result compute_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
-                           std::span<const indexed_sheet* const> sheets,
-                           std::optional<run_status> ruling, bool explain, entry_scratch& scratch);
+void compute_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
+                   std::span<const indexed_sheet* const> sheets, std::optional<run_status> ruling,
+                   bool explain, entry_scratch& scratch, entry_result& out);
 
 // Whether explanations are wanted for this entrant (itself, or a member of the asked team).
 bool wants_explanation(const rulebook& rules, int entrant, const standings_options& options);

@@ -7,7 +7,6 @@ namespace {
 
 rejection reject(errc code, std::string detail) { return {code, std::move(detail)}; }
 
-
 std::optional<rejection> check_value(const field_def& f, const number& v) {
     std::string name = "'" + f.id + "'";
     if (f.kind == field_kind::check && v != number::of(0) && v != number::of(1))

@@ -4,6 +4,7 @@
 #include "scenario_result.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 namespace aplc::scoring {
@@ -38,7 +39,7 @@ standings compute_standings(const rulebook& rules, std::span<const indexed_sheet
                             std::span<const run_ruling> rulings, const standings_options& options) {
     const auto& ev = rules.source();
     // Bucket sheets by (scenario, entrant) with a counting sort into one flat array: two passes,
-    // no per-entrant allocation.
+    // no per-entrant allocation; the second reads the buckets noted by the first, not the sheets.
     std::vector<std::size_t> base(ev.scenarios.size() + 1, 0); // first bucket of each scenario
     for (std::size_t si = 0; si < ev.scenarios.size(); ++si)
         base[si + 1] = base[si] + rules.compiled(si).entrants.size();
@@ -51,14 +52,19 @@ standings compute_standings(const rulebook& rules, std::span<const indexed_sheet
         if (k < 0) return std::nullopt;
         return base[si] + static_cast<std::size_t>(k);
     };
+    constexpr auto no_bucket = static_cast<std::uint32_t>(-1);
     std::vector<std::size_t> start(base.back() + 1, 0);
-    for (const auto& s : sheets)
-        if (auto b = bucket_of(s)) ++start[*b + 1];
+    std::vector<std::uint32_t> bucket(sheets.size(), no_bucket);
+    for (std::size_t i = 0; i < sheets.size(); ++i)
+        if (auto b = bucket_of(sheets[i])) {
+            bucket[i] = static_cast<std::uint32_t>(*b);
+            ++start[*b + 1];
+        }
     for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
     std::vector<const indexed_sheet*> flat(start.back());
     std::vector<std::size_t> fill(start.begin(), start.end() - 1);
-    for (const auto& s : sheets)
-        if (auto b = bucket_of(s)) flat[fill[*b]++] = &s;
+    for (std::size_t i = 0; i < sheets.size(); ++i)
+        if (bucket[i] != no_bucket) flat[fill[bucket[i]]++] = &sheets[i];
     std::vector<std::optional<run_status>> ruled(base.back());
     for (const auto& r : rulings) {
         auto si = rules.scenario_index(r.scenario);

@@ -19,9 +19,9 @@ using nlohmann::json;
 namespace {
 
 // Folds entries from `from_seq` on into `state`.
-store::result<store::done> fold_from(const store::log_store& log, std::int64_t from_seq,
-                                     sc::event_state& state,
-                                     std::int64_t up_to = std::numeric_limits<std::int64_t>::max()) {
+store::result<store::done>
+fold_from(const store::log_store& log, std::int64_t from_seq, sc::event_state& state,
+          std::int64_t up_to = std::numeric_limits<std::int64_t>::max()) {
     std::optional<store::store_error> failure;
     auto read = log.scan(from_seq, [&](const store::entry_view& e) {
         if (e.seq > up_to) return false;

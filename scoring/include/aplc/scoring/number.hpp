@@ -76,6 +76,10 @@ public:
         std::vector<int128> numerators;
     };
     static std::optional<common_scale> common_numerators(std::span<const number* const> values);
+    // The same into caller storage (numerators.size() >= values.size(); each numerator fits in
+    // 64 bits since it is below 2^62), allocating nothing: returns the common denominator.
+    static std::optional<std::int64_t> common_numerators(std::span<const number* const> values,
+                                                         std::span<std::int64_t> numerators);
 
     // Decimal places the exact value needs, or nullopt if it has no finite decimal expansion
     // (1/3) or needs more than 30 places.
