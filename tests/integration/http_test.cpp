@@ -169,3 +169,43 @@ TEST_CASE("a WebSocket upgrade from a foreign Origin is refused, the server's ow
     CHECK(client.request({{"type", "board.subscribe"}, {"topic", "overall"}}).value("type", "") ==
           "ok");
 }
+
+TEST_CASE("the official documents are made from the log for organisers and head judges",
+          "[integration]") {
+    live_server server;
+    auto organiser = server.connect();
+    std::string token =
+        organiser->sign_in("organiser", server.organiser_password()).at("token").get<std::string>();
+    auto judge = server.connect();
+    std::string judge_token =
+        judge->sign_in("J05", server.issue("J05", "judge")).at("token").get<std::string>();
+    const std::map<std::string, std::string> bearer{{"Authorization", "Bearer " + token}};
+
+    CHECK(http_get(server.port(), "/api/export/results.pdf").status == 401);
+    CHECK(http_get(server.port(), "/api/export/results.pdf",
+                   {{"Authorization", "Bearer " + judge_token}})
+              .status == 403);
+
+    http_response pdf = http_get(server.port(), "/api/export/results.pdf", bearer);
+    REQUIRE(pdf.status == 200);
+    CHECK(pdf.header("content-type") == "application/pdf");
+    CHECK(pdf.body.rfind("%PDF-", 0) == 0);
+
+    http_response xlsx = http_get(server.port(), "/api/export/results.xlsx", bearer);
+    REQUIRE(xlsx.status == 200);
+    CHECK(xlsx.body.rfind("PK", 0) == 0); // a zip: the workbook
+
+    http_response results = http_get(server.port(), "/api/export/results.json", bearer);
+    REQUIRE(results.status == 200);
+    json doc = json::parse(results.body);
+    CHECK(doc.at("format") == "aplc-export/1");
+    CHECK(doc.at("last_seq") == json::parse(http_get(server.port(), "/healthz").body).at("seq"));
+    CHECK(differences(doc.at("standings").at("rankings"),
+                      expected_standings(server.event()).at("rankings")) == "");
+
+    http_response letter = http_get(server.port(), "/api/export/letters/SGP.pdf", bearer);
+    REQUIRE(letter.status == 200);
+    CHECK(letter.body.rfind("%PDF-", 0) == 0);
+    CHECK(http_get(server.port(), "/api/export/letters/ATLANTIS.pdf", bearer).status == 404);
+    CHECK(http_get(server.port(), "/api/export/results.doc", bearer).status == 404);
+}

@@ -127,7 +127,9 @@ int run_serve(const serve_options& o, std::ostream& out, std::ostream& err) {
         if (auto code = auth.issue(live::role::display, "display:hall"))
             out << "  display:hall       code " << *code << "\n";
     }
-    return net::serve(**app, auth, o.net, out, err);
+    net::server_options net_options = o.net;
+    net_options.db_path = o.db;
+    return net::serve(**app, auth, net_options, out, err);
 }
 
 } // namespace aplc

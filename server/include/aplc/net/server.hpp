@@ -20,6 +20,7 @@
 namespace aplc::net {
 
 struct server_options {
+    std::string db_path; // the event database, read by official exports on their own thread
     std::string bind = "127.0.0.1";
     unsigned short port = 8080; // 0: any free port (printed)
     std::string tls_cert;       // PEM files; both or neither

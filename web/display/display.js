@@ -1,0 +1,223 @@
+// Hall display: subscribes to the public boards and shows one view at a time.
+// URL parameters: view=overall|scenario/<id>|rotate (default rotate), rotate=<seconds> (20),
+// theme=dark|light|contrast, display=<name>&code=<code> (sign in as a display), jury=1 (use the
+// organiser's token saved by the organiser console on this browser: the live view).
+import { Connection } from "/shared/connection.js";
+
+const params = new URLSearchParams(location.search);
+const pinned = params.get("view") && params.get("view") !== "rotate" ? params.get("view") : null;
+const rotate_ms = Math.max(5, Number(params.get("rotate") || 20)) * 1000;
+document.body.dataset.theme = params.get("theme") || "dark";
+
+const boards = new Map(); // topic -> last board push kept (highest version)
+const scenario_names = new Map();
+let scenario_ids = [];
+let current = pinned || "overall";
+let last_update = null;
+let previous_ranks = new Map(); // topic -> Map(entrant -> rank) shown last
+
+const $ = (id) => document.getElementById(id);
+
+const conn = new Connection({
+    onPush: (msg) => {
+        if (msg.type === "board") accept(msg);
+        if (msg.type === "session.ended") console.warn("session ended:", msg.message);
+    },
+    onState: show_connection,
+    onOpen: async (c) => {
+        await sign_in(c);
+        const topics = ["overall", "latest", ...scenario_ids.map((s) => `scenario/${s}`)];
+        if (pinned && !topics.includes(pinned)) topics.push(pinned);
+        await Promise.all(topics.map((t) => subscribe(c, t)));
+    },
+});
+
+async function sign_in(c) {
+    if (params.get("display") && params.get("code")) {
+        await c.request({ type: "auth.sign_in", subject: `display:${params.get("display")}`, secret: params.get("code") });
+    } else if (params.get("jury")) {
+        const token = localStorage.getItem("aplc.organiser.token");
+        if (token) await c.request({ type: "auth.resume", token });
+    }
+}
+
+function subscribe(c, topic) {
+    const held = boards.get(topic);
+    const msg = { type: "board.subscribe", topic };
+    if (held) msg.since = held.version;
+    return c.request(msg).catch((err) => console.warn(topic, err.code, err.message));
+}
+
+function accept(msg) {
+    const held = boards.get(msg.topic);
+    if (held && held.version >= msg.version) return;
+    boards.set(msg.topic, msg);
+    last_update = new Date();
+    if (msg.topic === "overall") learn_scenarios(msg.board);
+    if (msg.topic.startsWith("scenario/") && !scenario_names.has(msg.board.id)) {
+        scenario_names.set(msg.board.id, msg.board.name);
+        if (boards.has("latest")) render_latest(boards.get("latest").board);
+    }
+    if (msg.topic === "latest") render_latest(msg.board);
+    if (msg.topic === current || (msg.topic === "overall" && !boards.has(current))) render();
+}
+
+function learn_scenarios(board) {
+    const ranking = (board.rankings || [])[0];
+    const ids = (ranking && ranking.scenarios) || [];
+    const fresh = ids.filter((id) => !scenario_ids.includes(id));
+    scenario_ids = ids;
+    if (fresh.length && conn.ws && conn.ws.readyState === WebSocket.OPEN) fresh.forEach((id) => subscribe(conn, `scenario/${id}`));
+}
+
+function show_connection(state) {
+    document.body.dataset.conn = state;
+    render_status();
+}
+
+function render_status() {
+    const state = document.body.dataset.conn;
+    const shown = boards.get(current);
+    const frozen = shown && shown.frozen;
+    document.body.dataset.frozen = frozen ? "yes" : "no";
+    const banner = $("stale-banner");
+    if (state === "open") {
+        $("status").textContent = frozen ? "Frozen" : shown && shown.view === "live" ? "Live · jury" : "Live";
+        banner.hidden = true;
+    } else {
+        $("status").textContent = state === "offline" ? "Offline" : "Reconnecting";
+        banner.hidden = false;
+        const when = last_update ? last_update.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "—";
+        banner.textContent = `Not live: reconnecting to the scoring server. Standings as of ${when}.`;
+    }
+}
+
+function el(tag, attrs = {}, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+        if (k === "class") e.className = v;
+        else if (k.startsWith("data-")) e.setAttribute(k, v);
+        else e[k] = v;
+    }
+    for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c ?? ""));
+    return e;
+}
+
+function fmt(n) {
+    if (n === null || n === undefined) return "–";
+    const x = Number(n);
+    return Number.isFinite(x) ? x.toFixed(2) : String(n);
+}
+
+function render() {
+    const push = boards.get(current);
+    const main = $("board");
+    render_status();
+    if (!push) return;
+    main.dataset.topic = push.topic;
+    main.dataset.version = String(push.version);
+    main.dataset.frozen = String(push.frozen);
+    const rows = current === "overall" ? overall_rows(push.board) : scenario_rows(push.board);
+    $("event-name").textContent = boards.get("overall")?.board.event || "APLC";
+    $("view-title").textContent = rows.title;
+    const before = previous_ranks.get(current) || new Map();
+    const old_rects = new Map();
+    for (const tr of main.querySelectorAll("tr[data-entrant]")) old_rects.set(tr.dataset.entrant, tr.getBoundingClientRect().top);
+    const table = el("table", { class: "standings" });
+    table.append(el("thead", {}, el("tr", {},
+        el("th", { class: "rank" }, "Rank"), el("th", { class: "move" }, el("span", { class: "visually-hidden" }, "Change")),
+        el("th", { class: "cc" }, "Country"), el("th", { class: "name" }, rows.name_head),
+        el("th", { class: "sub" }, rows.sub_head), el("th", { class: "num" }, rows.num_head))));
+    const tbody = el("tbody");
+    const now = new Map();
+    for (const r of rows.rows) {
+        now.set(r.entrant, r.rank);
+        const was = before.get(r.entrant);
+        let move = "";
+        let cls = r.rank == null ? "pending" : "";
+        if (before.size && r.rank != null && was !== r.rank) {
+            if (was == null || r.rank < was) { move = "▲"; cls += " up changed"; }
+            else { move = "▼"; cls += " down changed"; }
+        }
+        tbody.append(el("tr", { class: cls, "data-entrant": r.entrant },
+            el("td", { class: "rank" }, r.rank == null ? "–" : String(r.rank)),
+            el("td", { class: "move", "aria-label": move === "▲" ? "up" : move ? "down" : "" }, move),
+            el("td", { class: "cc" }, el("span", {}, r.country || "")),
+            el("td", { class: "name" }, r.name),
+            el("td", { class: "sub" }, r.sub ?? ""),
+            el("td", { class: "num total" }, r.num)));
+    }
+    table.append(tbody);
+    main.replaceChildren(...rows.notes.map((n) => el("p", { class: "note" }, n)), table);
+    previous_ranks.set(current, now);
+    animate(main, old_rects);
+}
+
+// FLIP: rows slide from where they were to their new place.
+function animate(main, old_rects) {
+    if (matchMedia("(prefers-reduced-motion: reduce)").matches) return;
+    for (const tr of main.querySelectorAll("tr[data-entrant]")) {
+        const top = old_rects.get(tr.dataset.entrant);
+        if (top === undefined) continue;
+        const dy = top - tr.getBoundingClientRect().top;
+        if (Math.abs(dy) < 1) continue;
+        tr.animate([{ transform: `translateY(${dy}px)` }, { transform: "none" }], { duration: 900, easing: "ease-in-out" });
+    }
+}
+
+const MAX_ROWS = 10;
+
+function overall_rows(board) {
+    const ranking = (board.rankings || [])[0] || { rows: [] };
+    const notes = [];
+    if (ranking.hidden) notes.push(`Reveal in progress: ${ranking.hidden} places still hidden.`);
+    return {
+        title: ranking.name || "Overall",
+        name_head: "Team", sub_head: "Wins", num_head: "Points", notes,
+        rows: ranking.rows.slice(0, MAX_ROWS).map((r) => ({
+            entrant: r.entrant, rank: r.rank, country: r.country, name: r.name,
+            sub: r.wins ? String(r.wins) : "", num: fmt(r.total),
+        })),
+    };
+}
+
+function scenario_rows(board) {
+    const entries = (board.entries || []).slice();
+    entries.sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || String(a.name).localeCompare(b.name));
+    const notes = [];
+    if (board.embargoed) notes.push("Results are embargoed until every team has run this scenario.");
+    const waiting = entries.filter((e) => e.rank == null).length;
+    if (board.hidden) notes.push(`Reveal in progress: ${board.hidden} places still hidden.`);
+    if (waiting) notes.push(`${waiting} of ${entries.length} ${board.entry === "member" ? "competitors" : "teams"} still to run or be scored.`);
+    return {
+        title: board.name || board.id,
+        name_head: board.entry === "member" ? "Competitor" : "Team",
+        sub_head: "Result", num_head: "Points", notes,
+        rows: entries.slice(0, MAX_ROWS).map((e) => ({
+            entrant: e.entrant, rank: e.rank ?? null, country: e.country, name: e.name,
+            sub: e.status && e.status !== "completed" ? e.status.toUpperCase() : e.result ?? "",
+            num: e.points == null ? "–" : fmt(e.points),
+        })),
+    };
+}
+
+function render_latest(board) {
+    const items = (board.entries || []).slice(0, 6).map((e) => {
+        const time = new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+        const what = e.kind === "run.status_set" ? (e.status || "").toUpperCase() : e.kind.replace(/^sheet\./, "sheet ");
+        return el("li", {}, `${time} `, el("b", {}, e.entrant || ""), ` ${scenario_names.get(e.scenario) || e.scenario || ""} · ${what}`);
+    });
+    $("latest").replaceChildren(...items);
+}
+
+function rotate() {
+    if (pinned) return;
+    const views = ["overall", ...scenario_ids.map((s) => `scenario/${s}`)].filter((t) => boards.has(t));
+    if (views.length < 2) return;
+    current = views[(views.indexOf(current) + 1) % views.length];
+    render();
+}
+
+setInterval(rotate, rotate_ms);
+setInterval(render_status, 10000);
+conn.start();
