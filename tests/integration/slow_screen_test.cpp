@@ -89,7 +89,13 @@ TEST_CASE("a display that stops reading is closed and never delays the others", 
     long rss_after = server.process().rss_kib();
     INFO(corrections << " corrections; slowest board " << worst.count() << " ms; RSS " << rss_before
                      << " KiB -> " << rss_after << " KiB");
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer keeps freed memory in quarantine (256 MiB by default), so the server's RSS
+    // says nothing about what it holds; the bound is checked in the plain build.
+    WARN("RSS bound not checked under AddressSanitizer");
+#else
     CHECK(rss_after - rss_before < 50 * 1024);
+#endif
 
     // The slow client reads again: it finds what the kernel buffered, then the end of a
     // connection the server gave up on.
