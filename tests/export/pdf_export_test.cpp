@@ -3,6 +3,8 @@
 // provenance, and `aplc verify --export` on them.
 #include "export_fixture.hpp"
 
+#include <map>
+
 using namespace aplc::test;
 using nlohmann::json;
 
@@ -158,4 +160,33 @@ TEST_CASE("aplc export refuses a binary format without --out") {
         CHECK(r.status == 2);
         CHECK(r.err.find("needs --out") != std::string::npos);
     }
+}
+
+TEST_CASE("each team's page in the results book carries its judges' sheets") {
+    scratch_dir dir;
+    std::string db = dir.file("e.db");
+    import_into(db, scripts_event());
+    std::string file = dir.file("book.pdf");
+    REQUIRE(run_aplc("export --db " + db + " --format pdf --out " + file).status == 0);
+    auto text = pdf_text(file);
+    const auto event = nlohmann::json::parse(read_text(scripts_event()));
+    std::size_t pages = 0;
+    for (auto at = text.find("Judges' sheets"); at != std::string::npos;
+         at = text.find("Judges' sheets", at + 1))
+        ++pages;
+    CHECK(pages == event.at("teams").size());
+    // The last team's page ends the team section: its sheets name every judge who marked it.
+    const auto& last = event.at("teams").back();
+    auto page = text.rfind("Judges' sheets");
+    REQUIRE(page != std::string::npos);
+    std::map<std::string, std::string> judge_names;
+    for (const auto& j : event.at("judges")) judge_names[j.at("id")] = j.at("name");
+    std::size_t checked = 0;
+    for (const auto& s : event.at("sheets"))
+        if (s.at("entrant") == last.at("id")) {
+            INFO(s.dump());
+            CHECK(text.find(judge_names.at(s.at("judge")), page) != std::string::npos);
+            ++checked;
+        }
+    CHECK(checked > 0);
 }

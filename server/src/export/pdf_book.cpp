@@ -94,8 +94,10 @@ void scenarios(pdf_document& d, const results& r) {
     }
 }
 
-// One score sheet per team: its own and its members' results in every scenario.
+// One score sheet per team: its own and its members' results in every scenario, then every
+// judge's marks for them.
 void team_sheets(pdf_document& d, const results& r) {
+    const auto marks = marks_table(r);
     for (const auto& team : r.rules->source().teams) {
         d.new_page();
         d.line(team.name, 16.0F, true);
@@ -121,6 +123,16 @@ void team_sheets(pdf_document& d, const results& r) {
                     d.line(ranking["name"].get<std::string>() + ": rank " + row["rank"].dump() +
                                ", total " + row["total"].get<std::string>(),
                            11.0F, true);
+        // The judges' sheets behind those results: every mark of the team and its members.
+        table sheets{"Judges' sheets", marks.header, {}, marks.numeric};
+        for (const auto& row : marks.rows) {
+            const auto* who = find_entrant(r, row[1]);
+            if (who && who->team >= 0 &&
+                r.rules->source().teams[static_cast<std::size_t>(who->team)].id == team.id)
+                sheets.rows.push_back(row);
+        }
+        d.line(sheets.title, 12.0F, true);
+        d.draw_table(sheets, columns_named(sheets, {"name", "judge", "approved", "corrects"}));
     }
 }
 
