@@ -11,6 +11,21 @@
 
 using namespace aplc::itest;
 
+namespace {
+
+// Session tokens of the organiser and of judge J05 (for the HTTP endpoints' bearer checks).
+std::pair<std::string, std::string> organiser_and_judge_tokens(live_server& server) {
+    auto organiser = server.connect();
+    std::string token =
+        organiser->sign_in("organiser", server.organiser_password()).at("token").get<std::string>();
+    auto judge = server.connect();
+    std::string judge_token =
+        judge->sign_in("J05", server.issue("J05", "judge")).at("token").get<std::string>();
+    return {token, judge_token};
+}
+
+} // namespace
+
 TEST_CASE("GET /healthz reports ok and the newest seq", "[integration]") {
     live_server server;
     http_response r = http_get(server.port(), "/healthz");
@@ -108,12 +123,7 @@ TEST_CASE("GET /metrics is Prometheus text that counts errors by code", "[integr
 
 TEST_CASE("the standings export is for organisers and head judges only", "[integration]") {
     live_server server;
-    auto organiser = server.connect();
-    std::string token =
-        organiser->sign_in("organiser", server.organiser_password()).at("token").get<std::string>();
-    auto judge = server.connect();
-    std::string judge_token =
-        judge->sign_in("J05", server.issue("J05", "judge")).at("token").get<std::string>();
+    const auto [token, judge_token] = organiser_and_judge_tokens(server);
 
     http_response anonymous = http_get(server.port(), "/api/export/standings.json");
     CHECK((anonymous.status == 401 || anonymous.status == 403));
@@ -173,12 +183,7 @@ TEST_CASE("a WebSocket upgrade from a foreign Origin is refused, the server's ow
 TEST_CASE("the official documents are made from the log for organisers and head judges",
           "[integration]") {
     live_server server;
-    auto organiser = server.connect();
-    std::string token =
-        organiser->sign_in("organiser", server.organiser_password()).at("token").get<std::string>();
-    auto judge = server.connect();
-    std::string judge_token =
-        judge->sign_in("J05", server.issue("J05", "judge")).at("token").get<std::string>();
+    const auto [token, judge_token] = organiser_and_judge_tokens(server);
     const std::map<std::string, std::string> bearer{{"Authorization", "Bearer " + token}};
 
     CHECK(http_get(server.port(), "/api/export/results.pdf").status == 401);

@@ -785,49 +785,40 @@ struct service::impl {
         return j;
     }
 
+    // Calls visit(key, before_item, after_item) for each `key` value found in either list, in
+    // key order; an item missing from one side is null.
+    template <class Visit>
+    static void pair_by(const json& before, const json& after, const char* key, Visit visit) {
+        std::map<std::string, std::pair<json, json>> pairs;
+        for (const auto& x : before) pairs[x.at(key)].first = x;
+        for (const auto& x : after) pairs[x.at(key)].second = x;
+        for (const auto& [k, p] : pairs) visit(k, p.first, p.second);
+    }
+
     // What differs between two encoded standings, entrant by entrant, board by board.
     static json differences(const json& before, const json& after) {
         json changes = json::array();
+        const json none = json::array();
         auto compare = [&](const std::string& board, const json& a, const json& b,
                            const char* rows) {
-            std::map<std::string, json> old_rows;
-            std::map<std::string, json> new_rows;
-            if (a.is_object())
-                for (const auto& r : a.at(rows)) old_rows[r.at("entrant")] = brief(r);
-            if (b.is_object())
-                for (const auto& r : b.at(rows)) new_rows[r.at("entrant")] = brief(r);
-            std::set<std::string> who;
-            for (const auto& [k, v] : old_rows) who.insert(k);
-            for (const auto& [k, v] : new_rows) who.insert(k);
-            for (const auto& w : who) {
-                json o = old_rows.contains(w) ? old_rows[w] : json(nullptr);
-                json n = new_rows.contains(w) ? new_rows[w] : json(nullptr);
-                if (o != n)
-                    changes.push_back(
-                        {{"board", board}, {"entrant", w}, {"before", o}, {"after", n}});
-            }
+            pair_by(
+                a.is_object() ? a.at(rows) : none, b.is_object() ? b.at(rows) : none, "entrant",
+                [&](const std::string& who, const json& o, const json& n) {
+                    json was = o.is_null() ? o : brief(o);
+                    json now = n.is_null() ? n : brief(n);
+                    if (was != now)
+                        changes.push_back(
+                            {{"board", board}, {"entrant", who}, {"before", was}, {"after", now}});
+                });
         };
-        auto by_id = [](const json& list) {
-            std::map<std::string, json> m;
-            for (const auto& x : list) m[x.at("id")] = x;
-            return m;
-        };
-        auto sa = by_id(before.at("scenarios"));
-        auto sb = by_id(after.at("scenarios"));
-        std::set<std::string> ids;
-        for (const auto& [k, v] : sa) ids.insert(k);
-        for (const auto& [k, v] : sb) ids.insert(k);
-        for (const auto& id : ids)
-            compare("scenario/" + id, sa.contains(id) ? sa[id] : json(nullptr),
-                    sb.contains(id) ? sb[id] : json(nullptr), "entries");
-        auto ra = by_id(before.at("rankings"));
-        auto rb = by_id(after.at("rankings"));
-        ids.clear();
-        for (const auto& [k, v] : ra) ids.insert(k);
-        for (const auto& [k, v] : rb) ids.insert(k);
-        for (const auto& id : ids)
-            compare("ranking/" + id, ra.contains(id) ? ra[id] : json(nullptr),
-                    rb.contains(id) ? rb[id] : json(nullptr), "rows");
+        pair_by(before.at("scenarios"), after.at("scenarios"), "id",
+                [&](const std::string& id, const json& a, const json& b) {
+                    compare("scenario/" + id, a, b, "entries");
+                });
+        pair_by(before.at("rankings"), after.at("rankings"), "id",
+                [&](const std::string& id, const json& a, const json& b) {
+                    compare("ranking/" + id, a, b, "rows");
+                });
         return changes;
     }
 
