@@ -355,12 +355,14 @@ void rulebook_builder::bind_status(const scenario& s, compiled_scenario& c,
         compiled_status cs;
         for (const auto& [target, text] : rule.set) {
             auto slot = c.slots.find(target);
-            bool is_role_field = std::any_of(s.fields.begin(), s.fields.end(), [&](const auto& f) {
-                return f.id == target && !is_panel_field(f);
-            });
-            bool is_value = std::any_of(s.values.begin(), s.values.end(), [&](const auto& v) {
-                return v.id == target && v.level != value_level::judge;
-            });
+            bool is_role_field =
+                std::any_of(s.fields.begin(), s.fields.end(), [&, &target = target](const auto& f) {
+                    return f.id == target && !is_panel_field(f);
+                });
+            bool is_value =
+                std::any_of(s.values.begin(), s.values.end(), [&target = target](const auto& v) {
+                    return v.id == target && v.level != value_level::judge;
+                });
             if (slot == c.slots.end() || !(is_role_field || is_value)) {
                 add(spath + ".set." + target,
                     "'" + target + "' is not a role's field or an entry value");

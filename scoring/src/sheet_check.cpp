@@ -76,7 +76,7 @@ std::optional<rejection> check_sheet(const rulebook& rules, const sheet& sh, boo
     if (auto why = check_authority(rules, s, sh)) return why;
     for (const auto& [id, v] : sh.values) {
         auto f = std::find_if(s.fields.begin(), s.fields.end(),
-                              [&](const field_def& x) { return x.id == id; });
+                              [&id = id](const field_def& x) { return x.id == id; });
         if (f == s.fields.end())
             return reject(errc::unknown_field, "'" + id + "' is not a field of " + s.id.value);
         if (!fills(s, sh.judge, *f))

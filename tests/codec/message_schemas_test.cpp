@@ -28,7 +28,8 @@ const std::vector<std::string> client_types = {
     "judge.assignments", "sheet.preview",     "sheet.submit",   "sheet.correct",
     "sheet.withdraw",    "sheet.approve",     "run.set_status", "scenario.set_phase",
     "protest.file",      "protest.rule",      "board.freeze",   "board.reveal",
-    "board.subscribe",   "board.unsubscribe", "rules.preview",  "rules.apply"};
+    "board.subscribe",   "board.unsubscribe", "rules.preview",  "rules.apply",
+    "event.progress"};
 const std::vector<std::string> server_types = {"ok", "error", "board", "session.ended"};
 
 std::string read_file(const fs::path& path) {

@@ -113,8 +113,9 @@ server_process::~server_process() {
 }
 
 void server_process::start() {
+    // Port 0 the first time; the same port after a restart.
     std::vector<std::string> args{APLC_BINARY, "serve",     "--db",   db_path_,
-                                  "--bind",    "127.0.0.1", "--port", "0"};
+                                  "--bind",    "127.0.0.1", "--port", std::to_string(port_)};
     if (options_.event_file) args.insert(args.end(), {"--event", *options_.event_file});
     args.insert(args.end(), {"--organiser-password", options_.organiser_password});
     args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
@@ -238,5 +239,53 @@ std::string server_process::stdout_text() {
 }
 
 std::string server_process::stderr_text() const { return read_file(stderr_path_); }
+
+child_process::child_process(const temp_dir& dir, std::vector<std::string> args) {
+    static int count = 0;
+    const auto name = "child-" + std::to_string(++count);
+    out_path_ = dir.file(name + ".out");
+    err_path_ = dir.file(name + ".err");
+    int out_fd = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int err_fd = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (out_fd < 0 || err_fd < 0) throw std::runtime_error("cannot create " + out_path_);
+    pid_ = spawn(std::move(args), out_fd, err_fd);
+    ::close(out_fd);
+    ::close(err_fd);
+}
+
+child_process::~child_process() {
+    if (exit_code_) return;
+    ::kill(pid_, SIGKILL);
+    int raw = 0;
+    ::waitpid(pid_, &raw, 0);
+}
+
+int child_process::wait_exit(std::chrono::milliseconds timeout) {
+    const auto until = clock::now() + timeout;
+    while (!exit_code_) {
+        int raw = 0;
+        if (::waitpid(pid_, &raw, WNOHANG) == pid_) {
+            exit_code_ = decode_status(raw);
+            break;
+        }
+        if (clock::now() >= until) return -1;
+        std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+    return *exit_code_;
+}
+
+bool child_process::wait_output(const std::function<bool(const std::string&)>& done,
+                                std::chrono::milliseconds timeout) {
+    const auto until = clock::now() + timeout;
+    for (;;) {
+        if (done(stdout_text())) return true;
+        if (wait_exit(std::chrono::milliseconds{0}) >= 0) return done(stdout_text());
+        if (clock::now() >= until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+}
+
+std::string child_process::stdout_text() const { return read_file(out_path_); }
+std::string child_process::stderr_text() const { return read_file(err_path_); }
 
 } // namespace aplc::itest

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -79,7 +80,8 @@ public:
     int wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds{20});
     // SIGKILL and reap: a crash, as far as the server can tell.
     void kill_hard();
-    // Starts the server again on the same database with the same arguments; it must be stopped.
+    // Starts the server again on the same database and port with the same arguments (clients
+    // reconnect to the same address); it must be stopped.
     void restart();
 
     // The server's resident set size (VmRSS) in KiB; 0 when it cannot be read.
@@ -106,6 +108,30 @@ private:
     std::string stdout_;
     bool stdout_closed_ = false;
     std::thread reader_;
+};
+
+// Another program (e.g. `aplc simulate`) running beside the test, its output going to files in
+// `dir`. The destructor kills it (SIGKILL) if it is still running.
+class child_process {
+public:
+    child_process(const temp_dir& dir, std::vector<std::string> args);
+    ~child_process();
+    child_process(const child_process&) = delete;
+    child_process& operator=(const child_process&) = delete;
+
+    // Waits up to `timeout` for the exit; returns the exit code (128 + signal), or -1 if it is
+    // still running then.
+    int wait_exit(std::chrono::milliseconds timeout);
+    // Waits up to `timeout` until `done(stdout so far)` holds; false on timeout or exit first.
+    bool wait_output(const std::function<bool(const std::string&)>& done,
+                     std::chrono::milliseconds timeout);
+    [[nodiscard]] std::string stdout_text() const;
+    [[nodiscard]] std::string stderr_text() const;
+
+private:
+    std::string out_path_, err_path_;
+    pid_t pid_ = -1;
+    std::optional<int> exit_code_;
 };
 
 } // namespace aplc::itest

@@ -239,6 +239,11 @@ TEST_CASE("requests a judge may not make are refused with their codes and store 
                                                     {"execution", "9"},
                                                     {"communication", "9"}})))["code"] ==
           "value_not_a_number");
+    // true/false is for yes/no checks: true is not 1 s (as in an event file).
+    CHECK(f.send(j14, submit("x7", sheet_of("J14", {{"time", true},
+                                                    {"hostage_hit", "0"},
+                                                    {"procedural", "0"}})))["code"] ==
+          "value_not_a_number");
     json unknown = sheet_of("J01", {{"planning", "9"}});
     unknown["entrant"] = "ATL";
     CHECK(f.send(j01, submit("x6", unknown))["code"] == "unknown_entrant");
@@ -477,4 +482,76 @@ TEST_CASE("a restart replays the log to the same boards and versions", "[service
     f.open();
     CHECK(f.board("overall", board_view::live) == overall);
     CHECK(f.board("latest") == latest);
+}
+
+namespace {
+
+// The progress entry of one entrant in one scenario.
+json progress_of(const json& reply, const std::string& scenario, const std::string& entrant) {
+    for (const auto& s : reply.at("scenarios"))
+        if (s.at("scenario") == scenario)
+            for (const auto& e : s.at("entrants"))
+                if (e.at("entrant") == entrant) return e;
+    return nullptr;
+}
+
+json sheet_by(const json& entry, const std::string& judge) {
+    for (const auto& s : entry.at("sheets"))
+        if (s.at("judge") == judge) return s;
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("event.progress shows missing, submitted, approved and corrected sheets and protests",
+          "[service]") {
+    fixture f;
+    CHECK(service::known_type("event.progress"));
+    CHECK_FALSE(service::allowed(role::judge, "event.progress"));
+    CHECK(service::allowed(role::head_judge, "event.progress"));
+
+    auto before = f.send(organiser, {{"type", "event.progress"}});
+    REQUIRE(before["type"] == "ok");
+    const auto hostage = before.at("scenarios").at(2);
+    CHECK(hostage.at("scenario") == "hostage-rescue");
+    CHECK(hostage.at("judges") == json{"J01", "J02", "J03", "J14"}); // panel, then timekeeper
+    CHECK(hostage.at("fields").at(0).at("id") == "planning");
+    CHECK(progress_of(before, "hostage-rescue", "SGP").at("sheets").empty()); // all missing
+    CHECK(progress_of(before, "hostage-rescue", "HKG").at("sheets").size() == 4);
+    CHECK(progress_of(before, "cell-extraction", "IDN").at("status") == "dq");
+
+    auto first = f.send(j01, submit("s1", sheet_of("J01", {{"planning", "9.5"},
+                                                           {"execution", "9.5"},
+                                                           {"communication", "9"}})));
+    REQUIRE(first["type"] == "ok");
+    REQUIRE(f.send(j01, {{"type", "sheet.correct"},
+                         {"submission_id", "c1"},
+                         {"supersedes", first["seq"]},
+                         {"sheet", sheet_of("J01", {{"planning", "9"},
+                                                    {"execution", "9.5"},
+                                                    {"communication", "9"}})},
+                         {"reason", "re-added"}})["type"] == "ok");
+    auto corrected = f.send(head, {{"type", "event.progress"}});
+    auto j01_sheet = sheet_by(progress_of(corrected, "hostage-rescue", "SGP"), "J01");
+    REQUIRE(j01_sheet.is_object());
+    CHECK(j01_sheet.at("state") == "submitted");
+    CHECK(j01_sheet.at("corrections") == 1);
+    CHECK(j01_sheet.at("values").at("planning") == "9");
+    CHECK(sheet_by(progress_of(corrected, "hostage-rescue", "SGP"), "J02").is_null());
+
+    REQUIRE(f.send(head, {{"type", "sheet.approve"},
+                          {"submission_id", "a1"},
+                          {"sheet_seq", j01_sheet.at("seq")}})["type"] == "ok");
+    REQUIRE(f.send(organiser, {{"type", "protest.file"},
+                               {"submission_id", "pf"},
+                               {"protest", "P1"},
+                               {"scenario", "hostage-rescue"},
+                               {"entrant", "SGP"},
+                               {"text", "the timing was wrong"}})["type"] == "ok");
+    auto after = f.send(organiser, {{"type", "event.progress"}});
+    auto sgp = progress_of(after, "hostage-rescue", "SGP");
+    CHECK(sheet_by(sgp, "J01").at("state") == "approved");
+    CHECK(sgp.at("protests") == json{{{"protest", "P1"}, {"state", "open"}}});
+    CHECK(after.at("seq").get<long>() > before.at("seq").get<long>());
+    CHECK(f.send(organiser, {{"type", "event.progress"}}).at("seq") == after.at("seq")); // reads
 }

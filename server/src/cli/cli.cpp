@@ -3,6 +3,7 @@
 #include "db_commands.hpp"
 #include "score_command.hpp"
 #include "serve_command.hpp"
+#include "simulate_command.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -22,6 +23,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     serve_options serve;
     serve.net.web_root = APLC_WEB_ROOT;
     register_serve_command(app, serve);
+    simulate_command_options simulate;
+    register_simulate_command(app, simulate);
     // Name an unknown command rather than CLI11's "A subcommand is required".
     if (argc > 1) {
         std::string first = argv[1];
@@ -49,6 +52,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     }
     if (app.got_subcommand("score")) return run_score(score, out, err);
     if (app.got_subcommand("serve")) return run_serve(serve, out, err);
+    if (app.got_subcommand("simulate")) return run_simulate(simulate, out, err);
     if (auto status = run_db_command(app, db, out, err)) return *status;
     return 2;
 }

@@ -22,6 +22,9 @@ void register_db_commands(CLI::App& app, db_options& o) {
         "import", "Store an event file (definition, sheets, rulings) in an event database");
     import->add_option("--db", o.db, "event database (SQLite; created if absent)")->required();
     import->add_option("EVENT", o.event_file, "event file (JSON)")->required();
+    import->add_flag("--no-sheets", o.no_sheets,
+                     "store only the definition, not the file's sheets and run rulings (a "
+                     "rehearsal database for `aplc simulate`)");
 
     auto* verify = app.add_subcommand("verify", "Check the log's hash chain and name the first "
                                                 "entry that was edited, deleted or reordered");
@@ -61,9 +64,13 @@ int store_failure(const store::store_error& e, std::ostream& err) {
 } // namespace
 
 int import_event_file(const std::string& db, const std::string& event_file, std::ostream& out,
-                      std::ostream& err) {
+                      std::ostream& err, bool definition_only) {
     json doc;
     if (int status = cli::read_json_file(event_file, doc, err)) return status;
+    if (definition_only) {
+        doc.erase("sheets");
+        doc.erase("runs");
+    }
     auto loaded = codec::load_event(doc);
     if (auto* problems = std::get_if<std::vector<sc::problem>>(&loaded))
         return cli::report_problems(event_file, *problems, err);
@@ -86,7 +93,7 @@ int run_verify_export(const store::log_store& log, const db_options& o, std::ost
                       std::ostream& err);
 
 int run_import(const db_options& o, std::ostream& out, std::ostream& err) {
-    return import_event_file(o.db, o.event_file, out, err);
+    return import_event_file(o.db, o.event_file, out, err, o.no_sheets);
 }
 
 // The standings a state scores to, as JSON ("null" when its rules do not compile).

@@ -11,6 +11,7 @@ namespace aplc {
 struct db_options {
     std::string db;
     std::string event_file; // import
+    bool no_sheets = false; // import: the definition only
     std::string to;         // backup
     std::string format = "json";
     std::string out;         // export: file or directory; empty = standard output (json only)
@@ -18,9 +19,11 @@ struct db_options {
 };
 
 // Imports an event file into the database at `db` (created if absent); returns the exit status
-// after saying what happened on `out` or why not on `err`. Shared by `import` and `serve`.
+// after saying what happened on `out` or why not on `err`. Shared by `import` and `serve`. With
+// `definition_only` the file's sheets and run rulings are left out (a rehearsal database for
+// `aplc simulate`, which plays them).
 int import_event_file(const std::string& db, const std::string& event_file, std::ostream& out,
-                      std::ostream& err);
+                      std::ostream& err, bool definition_only = false);
 
 // Registers the subcommands, filling `options` when one of them is named.
 void register_db_commands(CLI::App& app, db_options& options);

@@ -20,6 +20,10 @@ void register_serve_command(CLI::App& app, serve_options& o) {
     cmd->add_option("--db", o.db, "event database (SQLite; created with --event)")->required();
     cmd->add_option("--event", o.event_file,
                     "event file to import first (nothing is stored twice)");
+    cmd->add_flag("--no-sheets", o.no_sheets,
+                  "import only the event's definition, not its sheets and run rulings (a "
+                  "rehearsal for `aplc simulate`)")
+        ->needs("--event");
     cmd->add_option("--bind", o.net.bind, "address to listen on")->capture_default_str();
     cmd->add_option("--port", o.net.port, "port to listen on; 0 picks a free one")
         ->capture_default_str();
@@ -70,7 +74,8 @@ std::set<std::string> head_judges(const nlohmann::json& doc) {
 
 int run_serve(const serve_options& o, std::ostream& out, std::ostream& err) {
     if (!o.event_file.empty())
-        if (int status = import_event_file(o.db, o.event_file, out, err)) return status;
+        if (int status = import_event_file(o.db, o.event_file, out, err, o.no_sheets))
+            return status;
     auto log = store::log_store::open(o.db, store::open_mode::read_write);
     if (!log) {
         err << "aplc: " << log.error().message << " [" << store::code_name(log.error().code)

@@ -12,6 +12,7 @@ namespace aplc {
 struct serve_options {
     std::string db;
     std::string event_file; // imported first when given
+    bool no_sheets = false; // ...without its sheets and run rulings
     net::server_options net;
     std::string organiser_password; // first start (or every start with demo_codes)
     bool demo_codes = false;

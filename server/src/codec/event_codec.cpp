@@ -312,6 +312,14 @@ std::variant<sc::sheet, sc::problem> decode_sheet(const json& j, const std::stri
     return s;
 }
 
+std::variant<sc::sheet, sc::problem> decode_sheet_of(const sc::event& e, const json& j,
+                                                     const std::string& path) {
+    auto s = decode_sheet(j, path);
+    if (std::holds_alternative<sc::sheet>(s))
+        if (auto why = boolean_misuse(e, j, path)) return *why;
+    return s;
+}
+
 std::variant<sc::event, std::vector<sc::problem>> decode_event(const json& doc) {
     reader r;
     sc::event e;
@@ -342,11 +350,9 @@ std::variant<sc::event, std::vector<sc::problem>> decode_event(const json& doc) 
     const auto& sheets = list_of(doc, "sheets");
     for (std::size_t i = 0; i < sheets.size(); ++i) {
         std::string path = "sheets[" + std::to_string(i) + "]";
-        auto s = decode_sheet(sheets[i], path);
+        auto s = decode_sheet_of(e, sheets[i], path);
         if (auto* p = std::get_if<sc::problem>(&s))
             r.problems.push_back(*p);
-        else if (auto why = boolean_misuse(e, sheets[i], path))
-            r.problems.push_back(*why);
         else
             e.sheets.push_back(std::get<sc::sheet>(std::move(s)));
     }

@@ -332,12 +332,7 @@ private:
         std::lock_guard lock{mutex_};
         try {
             // The code may have been reissued while Argon2id ran: the old one no longer counts.
-            SQLite::Statement same{*db_, "SELECT 1 FROM auth_credentials "
-                                         "WHERE subject = ? AND role = ? AND hash = ?"};
-            same.bind(1, std::string{subject});
-            same.bind(2, std::string{role_name(credential.who)});
-            same.bind(3, credential.hash);
-            if (!same.executeStep()) return wrong_secret;
+            if (!credential_unchanged(subject, credential)) return wrong_secret;
             signed_in session = open_session({credential.who, std::string{subject}}, now);
             throttle_.succeeded(std::string{subject}, std::string{address}, now);
             return session;
@@ -345,6 +340,20 @@ private:
             throttle_.withdraw(std::string{subject}, std::string{address}, now);
             return storage_failed(e);
         }
+    }
+
+    // Requires mutex_. Throws SQLite::Exception. The query's statement is finished before the
+    // caller writes: a statement left open keeps a read transaction, and upgrading that to a
+    // write after the log's connection committed fails at once with "database is locked" (WAL
+    // gives SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
+    [[nodiscard]] bool credential_unchanged(std::string_view subject,
+                                            const stored_credential& credential) const {
+        SQLite::Statement same{*db_, "SELECT 1 FROM auth_credentials "
+                                     "WHERE subject = ? AND role = ? AND hash = ?"};
+        same.bind(1, std::string{subject});
+        same.bind(2, std::string{role_name(credential.who)});
+        same.bind(3, credential.hash);
+        return same.executeStep();
     }
 
     // Requires mutex_. Throws SQLite::Exception.

@@ -1,5 +1,7 @@
 #include "aplc/live/service.hpp"
 
+#include "aplc/live/progress.hpp"
+
 #include "aplc/app/event_database.hpp"
 #include "aplc/codec/event_codec.hpp"
 #include "aplc/codec/log_codec.hpp"
@@ -499,7 +501,7 @@ struct service::impl {
                 return refusal{"bad_message", "say which judge's sheet this is", "sheet.judge"};
             doc["judge"] = from.who.subject;
         }
-        auto decoded = codec::decode_sheet(doc, "sheet");
+        auto decoded = codec::decode_sheet_of(rules->source(), doc, "sheet");
         if (auto* p = std::get_if<sc::problem>(&decoded)) {
             // decode_sheet's messages start with their code: "value_not_a_number: ..."
             const auto colon = p->message.find(": ");
@@ -689,15 +691,7 @@ struct service::impl {
                 const auto& fd = def.fields[f];
                 const bool mine = c.field_judge[f] < 0 ? on_panel : c.field_judge[f] == me;
                 if (!mine && from.who.who != role::head_judge) continue;
-                json field{{"id", fd.id},
-                           {"label", fd.label},
-                           {"kind", sc::to_string(fd.kind)},
-                           {"optional", fd.optional}};
-                if (fd.min) field["min"] = fd.min->to_string();
-                if (fd.max) field["max"] = fd.max->to_string();
-                if (fd.step) field["step"] = fd.step->to_string();
-                if (!fd.from.empty()) field["from"] = fd.from;
-                fields.push_back(std::move(field));
+                fields.push_back(field_json(fd));
             }
             json order = json::array();
             for (int e : c.entrants) {
@@ -723,13 +717,10 @@ struct service::impl {
         return out;
     }
 
-    static std::string phase_name(sc::scenario_phase p) {
-        switch (p) {
-        case sc::scenario_phase::open: return "open";
-        case sc::scenario_phase::locked: return "locked";
-        case sc::scenario_phase::finalised: return "finalised";
-        }
-        return "open";
+    handled progress(const json& req) const {
+        handled out;
+        out.reply = ok_reply(req.at("id"), progress_report(*rules, state));
+        return out;
     }
 
     handled preview(const client& from, const json& req) const {
@@ -894,8 +885,9 @@ const std::set<std::string, std::less<>> anyone{"auth.sign_in", "auth.resume", "
                                                 "board.subscribe", "board.unsubscribe"};
 const std::set<std::string, std::less<>> judges{"judge.assignments", "sheet.preview",
                                                 "sheet.submit", "sheet.correct", "sheet.withdraw"};
-const std::set<std::string, std::less<>> jury{"sheet.approve", "run.set_status",
-                                              "scenario.set_phase", "protest.file", "protest.rule"};
+const std::set<std::string, std::less<>> jury{"sheet.approve",      "run.set_status",
+                                              "scenario.set_phase", "protest.file",
+                                              "protest.rule",       "event.progress"};
 const std::set<std::string, std::less<>> organisers{"auth.issue", "board.freeze", "board.reveal",
                                                     "rules.preview", "rules.apply"};
 } // namespace
@@ -924,6 +916,7 @@ handled service::handle(const client& from, const json& req) {
     if (type == "sheet.withdraw") return p.withdraw(from, req);
     if (type == "sheet.preview") return p.preview(from, req);
     if (type == "judge.assignments") return p.assignments(from, req);
+    if (type == "event.progress") return p.progress(req);
     if (type == "sheet.approve") return p.approve(from, req);
     if (type == "run.set_status") return p.set_status(from, req);
     if (type == "scenario.set_phase") return p.set_phase(from, req);

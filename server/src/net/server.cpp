@@ -1,10 +1,10 @@
 #include "aplc/net/server.hpp"
 
 #include "aplc/app/event_database.hpp"
-#include "aplc/codec/schema_check.hpp"
 #include "aplc/export/export_writer.hpp"
 #include "aplc/export/pdf_export.hpp"
 #include "aplc/live/hub.hpp"
+#include "aplc/live/inbound.hpp"
 #include "aplc/store/log_store.hpp"
 
 #include <boost/asio.hpp>
@@ -329,24 +329,10 @@ private:
     }
 
     void handle(const std::string& text) {
-        json msg = json::parse(text, nullptr, false);
-        if (msg.is_discarded())
-            return reply_error(nullptr, "bad_json", "the message is not valid JSON");
-        if (!msg.is_object())
-            return reply_error(nullptr, "bad_message", "a message is a JSON object");
-        const json re = msg.contains("id") && msg["id"].is_string() &&
-                                msg["id"].get_ref<const std::string&>().size() <= 64
-                            ? msg["id"]
-                            : json(nullptr);
-        if (!msg.contains("type") || !msg["type"].is_string())
-            return reply_error(re, "bad_message", "the message has no \"type\"", "type");
-        const std::string type = msg["type"].get<std::string>();
-        if (!live::service::known_type(type))
-            return reply_error(re, "unknown_type", "there is no message type '" + type + "'",
-                               "type");
-        auto problems = codec::validate_against("messages/" + type + ".schema.json", msg, 1);
-        if (!problems.empty())
-            return reply_error(re, "bad_message", problems.front().message, problems.front().path);
+        auto inbound = live::read_inbound(text);
+        if (auto* r = std::get_if<live::inbound_refusal>(&inbound))
+            return reply_error(r->re, r->code, r->message, r->path);
+        auto& [msg, type, re] = std::get<live::inbound_message>(inbound);
         if (!who_.subject.empty() && std::chrono::system_clock::now() >= expires_) end_session();
         if (!live::service::allowed(who_.who, type))
             return who_.who == live::role::public_viewer
@@ -373,8 +359,10 @@ private:
                 st.stats.seq.store(st.app.seq(), std::memory_order_relaxed);
             }
             // The ack leaves before the boards are recomputed: on a busy core, the network
-            // thread gets to run first.
-            asio::post(st.net, [self, reply = std::move(out.reply), code = out.error_code] {
+            // thread gets to run first. The session's reference goes with it: a session must
+            // end on the network thread (its destructor updates that thread's counters).
+            asio::post(st.net, [self = std::move(self), reply = std::move(out.reply),
+                                code = out.error_code] {
                 if (!code.empty()) ++self->s_.stats.errors[code];
                 self->send(std::make_shared<const std::string>(reply));
             });
@@ -389,7 +377,7 @@ private:
 
     // ----- sign-in (on the auth thread: Argon2id is slow on purpose) -----
     void sign_in(const std::string& type, const json& msg) {
-        asio::post(s_.auth_pool, [self = this->shared_from_this(), type, msg] {
+        asio::post(s_.auth_pool, [self = this->shared_from_this(), type, msg]() mutable {
             auto& st = self->s_;
             const auto now = std::chrono::system_clock::now();
             auto result =
@@ -397,18 +385,20 @@ private:
                     ? st.codes.resume(msg.at("token").get<std::string>(), now)
                     : st.codes.sign_in(msg.at("subject").get<std::string>(),
                                        msg.at("secret").get<std::string>(), self->address_, now);
-            asio::post(st.net, [self, result = std::move(result), re = msg.at("id")] {
-                if (!result)
-                    return self->reply_error(re, result.error().code, result.error().message);
-                self->become(result->who, result->token, result->expires);
-                self->send(std::make_shared<const std::string>(json{
-                    {"type", "ok"},
-                    {"re", re},
-                    {"role", live::role_name(result->who.who)},
-                    {"subject", result->who.subject},
-                    {"token", result->token},
-                    {"expires_at", result->expires_at}}.dump()));
-            });
+            // As in to_app(): the session's reference goes back to the network thread.
+            asio::post(
+                st.net, [self = std::move(self), result = std::move(result), re = msg.at("id")] {
+                    if (!result)
+                        return self->reply_error(re, result.error().code, result.error().message);
+                    self->become(result->who, result->token, result->expires);
+                    self->send(std::make_shared<const std::string>(json{
+                        {"type", "ok"},
+                        {"re", re},
+                        {"role", live::role_name(result->who.who)},
+                        {"subject", result->who.subject},
+                        {"token", result->token},
+                        {"expires_at", result->expires_at}}.dump()));
+                });
         });
     }
 

@@ -30,4 +30,9 @@ std::variant<scoring::event, std::vector<scoring::problem>> decode_event(const n
 std::variant<scoring::sheet, scoring::problem> decode_sheet(const nlohmann::json& j,
                                                             const std::string& path);
 
+// One sheet of event `e`, as decode_event and the live service read it: decode_sheet, then
+// true/false only for the sheet's check fields (value_not_a_number otherwise: true is not 1 s).
+std::variant<scoring::sheet, scoring::problem>
+decode_sheet_of(const scoring::event& e, const nlohmann::json& j, const std::string& path);
+
 } // namespace aplc::codec

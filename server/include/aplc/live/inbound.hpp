@@ -1,0 +1,33 @@
+#pragma once
+// The first look at a client's text frame (docs/protocol.md, Envelope): JSON, an object, a
+// "type" the server knows, and valid against messages/<type>.schema.json. It knows nothing of
+// who sent the frame (roles are checked afterwards) and reaches no network, store or clock: the
+// server calls it on the network thread, and fuzz/message_fuzzer.cpp calls it directly.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace aplc::live {
+
+// A frame that passed: the message, its type, and its id (`re` of any reply).
+struct inbound_message {
+    nlohmann::json message; // an object, valid against messages/<type>.schema.json
+    std::string type;       // a known client type (service::known_type)
+    nlohmann::json re;      // as inbound_refusal::re
+};
+
+// A frame refused before it reached anyone, with the error reply's members (error_reply()).
+// Codes: bad_json (not JSON), bad_message (not an object, no string "type", or not valid against
+// its schema: `path` names the member), unknown_type (a type no client may send).
+struct inbound_refusal {
+    nlohmann::json re; // the message's "id" when it is a string of at most 64 bytes, else null
+    std::string code;
+    std::string message;
+    std::string path;
+};
+
+std::variant<inbound_message, inbound_refusal> read_inbound(std::string_view text);
+
+} // namespace aplc::live

@@ -1,0 +1,34 @@
+#include "aplc/live/inbound.hpp"
+
+#include "aplc/codec/schema_check.hpp"
+#include "aplc/live/service.hpp"
+
+namespace aplc::live {
+using nlohmann::json;
+
+std::variant<inbound_message, inbound_refusal> read_inbound(std::string_view text) {
+    json msg = json::parse(text, nullptr, false);
+    if (msg.is_discarded())
+        return inbound_refusal{nullptr, "bad_json", "the message is not valid JSON", ""};
+    if (!msg.is_object())
+        return inbound_refusal{nullptr, "bad_message", "a message is a JSON object", ""};
+    // The id goes back as `re` even when the rest is refused, if it can be an id at all.
+    const auto id = msg.find("id");
+    json re = id != msg.end() && id->is_string() && id->get_ref<const std::string&>().size() <= 64
+                  ? *id
+                  : json(nullptr);
+    const auto type_member = msg.find("type");
+    if (type_member == msg.end() || !type_member->is_string())
+        return inbound_refusal{std::move(re), "bad_message", "the message has no \"type\"", "type"};
+    std::string type = type_member->get<std::string>();
+    if (!service::known_type(type))
+        return inbound_refusal{std::move(re), "unknown_type",
+                               "there is no message type '" + type + "'", "type"};
+    auto problems = codec::validate_against("messages/" + type + ".schema.json", msg, 1);
+    if (!problems.empty())
+        return inbound_refusal{std::move(re), "bad_message", std::move(problems.front().message),
+                               std::move(problems.front().path)};
+    return inbound_message{std::move(msg), std::move(type), std::move(re)};
+}
+
+} // namespace aplc::live
