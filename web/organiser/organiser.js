@@ -1,7 +1,9 @@
-// Organiser console (a first part of it): sign-in, codes, freeze and reveal, exports, and the
-// live (jury) view of the overall standings. Its token is kept in localStorage under
+// Organiser console (a first part of it): sign-in, codes, freeze and reveal, exports, the
+// progress matrix and review queue (progress.js), and the live (jury) view of the overall
+// standings. Its token is kept in localStorage under
 // "aplc.organiser.token", which the display page's jury mode (display/?jury=1) also uses.
 import { Connection, describe_error, make_uuid } from "/shared/connection.js";
+import { refresh_progress } from "./progress.js";
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = "aplc.organiser.token";
@@ -15,6 +17,7 @@ const conn = new Connection({
     },
     onPush: (msg) => {
         if (msg.type === "board" && msg.topic === "overall" && (!live || msg.version > live.version)) { live = msg; render_live(); }
+        if (msg.type === "board" && msg.topic === "latest") refresh_progress(conn);
         if (msg.type === "session.ended") show_signin(describe_error(msg));
     },
     onOpen: async (c) => {
@@ -45,6 +48,9 @@ async function signed_in(c) {
     const sub = { type: "board.subscribe", topic: "overall" };
     if (live) sub.since = live.version;
     await c.request(sub).catch((err) => { $("live-note").textContent = describe_error(err); });
+    // Every new entry moves `latest`; each push asks for the progress again.
+    await c.request({ type: "board.subscribe", topic: "latest" }).catch((err) => { $("progress-note").textContent = describe_error(err); });
+    refresh_progress(c);
 }
 
 $("signin").addEventListener("submit", async (ev) => {

@@ -59,9 +59,9 @@ export async function launch_browser() {
     });
 }
 
-export async function shot(page, name) {
+export async function shot(page, name, options = {}) {
     mkdirSync(shots_dir, { recursive: true });
-    await page.screenshot({ path: path.join(shots_dir, `${name}.png`) });
+    await page.screenshot({ path: path.join(shots_dir, `${name}.png`), ...options });
 }
 
 export async function healthz_seq(url) {
