@@ -3,16 +3,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { start_server, launch_browser, shot } from "./server.js";
-import { sign_in_judge, fill_hostage_sheet, no_j01_hostage } from "./judge-steps.js";
+import { sign_in_judge, sign_in_organiser, fill_hostage_sheet, no_j01_hostage } from "./judge-steps.js";
 
 test("a frozen public board stops changing while the jury view goes on", { timeout: 120000 }, async () => {
     const srv = await start_server({ drop: no_j01_hostage });
     const browser = await launch_browser();
     try {
-        const org = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        await org.goto(`${srv.url}/organiser/`);
-        await org.getByLabel("Organiser password").fill("pw");
-        await org.getByRole("button", { name: "Sign in" }).click();
+        const org = await sign_in_organiser(browser, srv);
         const jury_sgp = org.locator('#live tr[data-entrant="SGP"] .total');
         await jury_sgp.waitFor();
         const total_before = await jury_sgp.textContent();

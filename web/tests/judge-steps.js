@@ -1,4 +1,4 @@
-// Steps of the judge app shared by the browser tests.
+// Steps of the judge app and the organiser console shared by the browser tests.
 
 /** Drops J01's hostage-rescue sheets from the demo event, so J01 has sheets to submit. */
 export const no_j01_hostage = (s) => s.scenario === "hostage-rescue" && s.judge === "J01";
@@ -18,4 +18,13 @@ export async function fill_hostage_sheet(page, entrant, marks = ["9.5", "9.0", "
     await page.getByRole("button", { name: "Entry and execution: more" }).click();
     await page.locator("#f-execution").fill(marks[1]);
     await page.locator("#f-communication").fill(marks[2]);
+}
+
+/** Opens the organiser console on a laptop-sized page and signs in with the test password. */
+export async function sign_in_organiser(browser, srv) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${srv.url}/organiser/`);
+    await page.getByLabel("Organiser password").fill("pw");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    return page;
 }

@@ -3,16 +3,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { start_server, launch_browser, shot } from "./server.js";
-import { sign_in_judge, fill_hostage_sheet, no_j01_hostage } from "./judge-steps.js";
+import { sign_in_judge, sign_in_organiser, fill_hostage_sheet, no_j01_hostage } from "./judge-steps.js";
 
 test("the progress matrix follows submissions and the review queue flags an outlier judge", { timeout: 120000 }, async () => {
     const srv = await start_server({ drop: no_j01_hostage });
     const browser = await launch_browser();
     try {
-        const org = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        await org.goto(`${srv.url}/organiser/`);
-        await org.getByLabel("Organiser password").fill("pw");
-        await org.getByRole("button", { name: "Sign in" }).click();
+        const org = await sign_in_organiser(browser, srv);
         await org.locator("#progress-scenario option").first().waitFor({ state: "attached" });
         await org.getByLabel("Scenario").selectOption("hostage-rescue");
         const cell = org.locator('#matrix tr[data-entrant="SGP"] td[data-judge="J01"]');

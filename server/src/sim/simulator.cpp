@@ -39,17 +39,13 @@ double ms_between(steady::time_point a, steady::time_point b) {
     return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-task<void> sleep_for(steady::duration d) {
-    asio::steady_timer timer{co_await asio::this_coro::executor, d};
-    beast::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-}
-
 task<void> sleep_until(steady::time_point t) {
     asio::steady_timer timer{co_await asio::this_coro::executor, t};
     beast::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
+
+task<void> sleep_for(steady::duration d) { co_await sleep_until(steady::now() + d); }
 
 // A signed-in client: its credentials, its token and its current connection.
 struct actor {
