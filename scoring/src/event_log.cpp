@@ -104,6 +104,7 @@ struct applier {
     void operator()(const protest_ruled& a) {
         if (auto it = s.protests.find(a.protest); it != s.protests.end()) it->second.ruling = a;
     }
+    void operator()(const display_configured& a) { s.displays[a.display] = {seq, a}; }
 };
 
 } // namespace

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -72,6 +73,8 @@ void add_life(st::log_store& log, const sc::event_state& state) {
     append(log, sc::board_frozen{"overall"});
     append(log, sc::protest_filed{"P1", {"riot-control"}, {"MYS"}, "timing"});
     append(log, sc::protest_ruled{"P1", false, "no evidence"});
+    append(log, sc::display_configured{"hall", {{"overall", 30}, {"latest", 10}}, "contrast"});
+    append(log, sc::display_configured{"*", {{"scenario/riot-control", 20}}, ""});
 }
 
 void check_same(const sc::event_state& a, const sc::event_state& b) {
@@ -93,6 +96,7 @@ void check_same(const sc::event_state& a, const sc::event_state& b) {
     CHECK(a.phases == b.phases);
     CHECK(a.frozen == b.frozen);
     CHECK(a.protests.size() == b.protests.size());
+    CHECK(a.displays == b.displays);
     CHECK(board_of(a) == board_of(b));
 }
 
@@ -178,4 +182,54 @@ TEST_CASE("a checkpoint must name an entry of the log") {
     REQUIRE_FALSE(none.ok());
     CHECK(none.error().code == st::store_errc::bad_entry);
     CHECK_FALSE(log->latest_checkpoint().value().has_value());
+}
+
+TEST_CASE("the definition document is the imported one with later team, judge and panel changes") {
+    scratch_db db;
+    auto log = open_log(db.path);
+    auto doc = demo();
+    REQUIRE(aplc::app::import_event(*log, doc, "organiser", "2026-11-24T08:00:00.000Z").ok());
+    auto state = aplc::app::replay_all(*log);
+    REQUIRE(state.ok());
+    auto expected = doc;
+    expected.erase("sheets");
+    expected.erase("runs");
+    auto document = aplc::app::definition_document(*log, *state);
+    REQUIRE(document.ok());
+    CHECK(*document == expected);
+
+    // A renamed team, a new judge, and a scenario's panel changed after the import.
+    sc::team renamed = state->definition.teams.front();
+    renamed.name = "Renamed Response Team";
+    append(*log, sc::team_set{renamed});
+    append(*log, sc::judge_set{{{"J99"}, "Ana Reyes", "PHL"}});
+    const auto riot =
+        std::find_if(state->definition.scenarios.begin(), state->definition.scenarios.end(),
+                     [](const sc::scenario& s) { return s.id.value == "riot-control"; });
+    REQUIRE(riot != state->definition.scenarios.end());
+    std::vector<sc::judge_id> panel = riot->panel;
+    REQUIRE(panel.size() == 5);
+    panel.back() = sc::judge_id{"J99"};
+    append(*log, sc::panel_set{riot->id, panel, riot->roles});
+    state = aplc::app::replay_all(*log);
+    REQUIRE(state.ok());
+    document = aplc::app::definition_document(*log, *state);
+    REQUIRE(document.ok());
+
+    CHECK(document->at("teams").at(0).at("name") == "Renamed Response Team");
+    CHECK(document->at("teams").size() == expected.at("teams").size());
+    CHECK(document->at("judges").back() ==
+          json{{"id", "J99"}, {"name", "Ana Reyes"}, {"country", "PHL"}});
+    for (const auto& s : document->at("scenarios")) {
+        const json panel_of = s.value("panel", json::array());
+        CHECK((s.at("id") == "riot-control") == (!panel_of.empty() && panel_of.back() == "J99"));
+    }
+    // The document defines exactly the state's definition: loading it compiles the same event.
+    auto reloaded = aplc::codec::decode_event(*document);
+    REQUIRE(std::holds_alternative<sc::event>(reloaded));
+    const auto& ev = std::get<sc::event>(reloaded);
+    CHECK(ev.teams.front().name == state->definition.teams.front().name);
+    CHECK(ev.judges.size() == state->definition.judges.size());
+    for (std::size_t i = 0; i < ev.scenarios.size(); ++i)
+        CHECK(ev.scenarios[i].panel == state->definition.scenarios[i].panel);
 }

@@ -43,6 +43,12 @@ TEST_CASE("schema violations name the JSON path") {
     auto ps = problems_of(e);
     CHECK(has_problem(ps, "scenarios[0].fields[0].kind", ""));
     CHECK(has_problem(ps, "teams[1].country", ""));
+    // The errors that only repeat these at their parents ("failed to validate item #1" at
+    // "teams") are left out: each mistake is reported once, where it is.
+    for (const auto& p : ps) {
+        INFO(p.path << ": " << p.message);
+        CHECK((p.path == "scenarios[0].fields[0].kind" || p.path == "teams[1].country"));
+    }
     SECTION("unknown members are refused, not ignored") {
         json f = base_event();
         f["scenarios"].push_back(panel_scenario("s", json::array(), "m"));

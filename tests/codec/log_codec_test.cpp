@@ -267,6 +267,12 @@ TEST_CASE("every action but event_defined round-trips through its log entry", "[
         CHECK(upheld.reason == "video");
         CHECK_FALSE(round_trip(sc::protest_ruled{"P-2", false, ""}, "protest.ruled").upheld);
     }
+    SECTION("display.configured, with and without a theme") {
+        sc::display_configured hall{"hall", {{"overall", 30}, {"scenario/S1", 15}}, "contrast"};
+        CHECK(round_trip(hall, "display.configured") == hall);
+        sc::display_configured every{"*", {{"latest", 5}}, ""};
+        CHECK(round_trip(every, "display.configured") == every);
+    }
 }
 
 TEST_CASE("team.set keeps the team's and its members' attributes", "[log]") {
@@ -294,12 +300,13 @@ TEST_CASE("the kinds of log entry are exactly the documented ones", "[log]") {
         sc::board_revealed{"overall", 1},
         sc::protest_filed{"P", {"S"}, {"T"}, ""},
         sc::protest_ruled{"P", true, ""},
+        sc::display_configured{"hall", {{"overall", 10}}, ""},
     };
     const std::vector<std::string> expected = {
         "team.set",        "judge.set",       "panel.set",          "sheet.submitted",
         "sheet.corrected", "sheet.withdrawn", "sheet.approved",     "run.status_set",
         "scenario.opened", "scenario.locked", "scenario.finalised", "board.frozen",
-        "board.revealed",  "protest.filed",   "protest.ruled"};
+        "board.revealed",  "protest.filed",   "protest.ruled",      "display.configured"};
     std::vector<std::string> kinds;
     for (const auto& a : actions) {
         auto encoded = codec::encode_action(a);

@@ -29,8 +29,9 @@ const std::vector<std::string> client_types = {
     "sheet.withdraw",    "sheet.approve",     "run.set_status", "scenario.set_phase",
     "protest.file",      "protest.rule",      "board.freeze",   "board.reveal",
     "board.subscribe",   "board.unsubscribe", "rules.preview",  "rules.apply",
-    "event.progress"};
-const std::vector<std::string> server_types = {"ok", "error", "board", "session.ended"};
+    "event.progress",    "display.control",   "display.list",   "event.get"};
+const std::vector<std::string> server_types = {"ok", "error", "board", "session.ended",
+                                               "display.config"};
 
 std::string read_file(const fs::path& path) {
     std::ifstream in{path, std::ios::binary};
@@ -142,6 +143,25 @@ std::vector<refusal> refusals() {
         {"an event that is not an object", with("rules.preview", "/event", "aplc-demo.json"),
          "event", ""},
         {"a note of 2001 characters", with("rules.apply", "/note", long_text), "note", ""},
+        {"a display name with a space", with("display.control", "/display", "hall a"), "display",
+         ""},
+        {"a display name with a control character", with("display.control", "/display", "hall\t"),
+         "display", ""},
+        {"a display name of 65 characters",
+         with("display.control", "/display", std::string(65, 'h')), "display", ""},
+        {"no views", with("display.control", "/views", json::array()), "views", ""},
+        {"21 views",
+         with("display.control", "/views", json(21, {{"topic", "overall"}, {"seconds", 10}})),
+         "views", ""},
+        {"a view shown for 4 seconds", with("display.control", "/views/1/seconds", 4),
+         "views[1].seconds", ""},
+        {"a view shown for over an hour", with("display.control", "/views/0/seconds", 3601),
+         "views[0].seconds", ""},
+        {"a view that is not a topic", with("display.control", "/views/2/topic", "podium"),
+         "views[2].topic", ""},
+        {"a view without its seconds", without("display.control", "/views/0/seconds"), "views[0]",
+         "'seconds'"},
+        {"a theme that is not one", with("display.control", "/theme", "neon"), "theme", ""},
     };
 }
 
@@ -280,4 +300,19 @@ TEST_CASE("server pushes and replies follow their schemas") {
                   .front()
                   .path == "version");
     }
+}
+
+TEST_CASE("a display is named as in its subject, or * for every display; the theme may be left") {
+    for (const char* name : {"*", "hall", "hall-a", "Court_2", "foyer.left", "大厅"}) {
+        INFO(name);
+        CHECK(codec::validate_against("messages/display.control.schema.json",
+                                      with("display.control", "/display", name))
+                  .empty());
+    }
+    CHECK(codec::validate_against("messages/display.control.schema.json",
+                                  without("display.control", "/theme"))
+              .empty());
+    CHECK(codec::validate_against("messages/display.config.schema.json",
+                                  without("display.config", "/theme"))
+              .empty());
 }

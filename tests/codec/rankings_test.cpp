@@ -85,6 +85,33 @@ TEST_CASE("overall tie-breaks apply in the declared order and the deciding one i
     }
 }
 
+TEST_CASE("a value's total over the scenarios breaks an overall tie") {
+    json e = base_event();
+    json values = json::parse(R"([{"id": "m", "per": "panel", "of": "mark", "method": "mean"},
+                                  {"id": "top", "per": "panel", "of": "mark", "method": "max"}])");
+    e["scenarios"] = {panel_scenario("a", values, "m"), panel_scenario("b", values, "m")};
+    add_marks(e, "a", "AAA", {"6", "6", "6", "6", "6"});  // m 6, top 6
+    add_marks(e, "b", "AAA", {"4", "6", "6", "7", "7"});  // m 6, top 7
+    add_marks(e, "a", "BBB", {"5", "5", "5", "5", "10"}); // m 6, top 10
+    add_marks(e, "b", "BBB", {"6", "6", "6", "6", "6"});  // m 6, top 6
+    e["rankings"] = {
+        {{"id", "o"}, {"name", "O"}, {"tie_break", {{{"by", "total"}, {"value", "top"}}}}}};
+    auto s = standings_of(rules_of(e));
+    const auto& rows = s.rankings[0].rows;
+    REQUIRE(rows.size() == 4);
+    CHECK(rows[0].total == rows[1].total);
+    CHECK(rows[0].entrant.value == "BBB"); // top 16 against 13
+    CHECK(rows[1].entrant.value == "AAA");
+    CHECK(rows[1].rank == 2);
+    CHECK(rows[1].decided_by == "total:top");
+    SECTION("lower is better when the tie-break says so") {
+        e["rankings"][0]["tie_break"][0]["better"] = "lower";
+        auto t = standings_of(rules_of(e));
+        CHECK(t.rankings[0].rows[0].entrant.value == "AAA");
+        CHECK(t.rankings[0].rows[1].decided_by == "total:top");
+    }
+}
+
 TEST_CASE("countback compares numbers of firsts, then seconds") {
     json e = base_event();
     e["scenarios"] = {mean_scenario("a", 1), mean_scenario("b", 1), mean_scenario("c", 1)};

@@ -6,16 +6,6 @@
 
 using namespace aplc::itest;
 
-namespace {
-
-json change(const std::string& type, json members) {
-    members["type"] = type;
-    members["submission_id"] = new_submission_id();
-    return members;
-}
-
-} // namespace
-
 TEST_CASE("a frozen public board keeps its standings while the live view moves on",
           "[integration]") {
     live_server server;

@@ -214,3 +214,99 @@ TEST_CASE("the official documents are made from the log for organisers and head 
     CHECK(http_get(server.port(), "/api/export/letters/ATLANTIS.pdf", bearer).status == 404);
     CHECK(http_get(server.port(), "/api/export/results.doc", bearer).status == 404);
 }
+
+TEST_CASE("the organiser's log check and backup come from the running server", "[integration]") {
+    live_server server;
+    const auto [token, judge_token] = organiser_and_judge_tokens(server);
+    const std::map<std::string, std::string> bearer{{"Authorization", "Bearer " + token}};
+    const json seq = json::parse(http_get(server.port(), "/healthz").body).at("seq");
+
+    http_response check = http_get(server.port(), "/api/export/log-check.json", bearer);
+    REQUIRE(check.status == 200);
+    json report = json::parse(check.body);
+    CHECK(report.at("ok") == true);
+    CHECK(report.at("entries") == seq);
+    CHECK(report.at("first_bad").is_null());
+    CHECK(report.at("last_hash").get<std::string>().size() == 64);
+    CHECK(http_get(server.port(), "/api/export/log-check.json",
+                   {{"Authorization", "Bearer " + judge_token}})
+              .status == 403);
+
+    // The backup holds the sign-in tables: a head judge may check the log but not copy it.
+    auto head = server.connect();
+    const std::string head_token =
+        head->sign_in("J01", server.issue("J01", "head_judge")).at("token").get<std::string>();
+    const std::map<std::string, std::string> head_bearer{{"Authorization", "Bearer " + head_token}};
+    CHECK(http_get(server.port(), "/api/export/log-check.json", head_bearer).status == 200);
+    http_response refused = http_get(server.port(), "/api/export/backup.sqlite", head_bearer);
+    CHECK(refused.status == 403);
+    CHECK(json::parse(refused.body).at("message") == "organisers only");
+    CHECK(http_get(server.port(), "/api/export/backup.sqlite").status == 401);
+
+    http_response backup = http_get(server.port(), "/api/export/backup.sqlite", bearer);
+    REQUIRE(backup.status == 200);
+    CHECK(backup.header("content-type") == "application/vnd.sqlite3");
+    REQUIRE(backup.body.rfind(std::string("SQLite format 3\0", 16), 0) == 0);
+    temp_dir files;
+    {
+        std::ofstream out{files.file("copy.db"), std::ios::binary};
+        out << backup.body;
+    }
+    // The copy is a whole event database: it verifies with every entry the server had.
+    auto verified = run_aplc({"verify", "--db", files.file("copy.db")});
+    CHECK(verified.status == 0);
+    CHECK_THAT(verified.out, Catch::Matchers::Contains("the log verifies: " + seq.dump() +
+                                                       " entries, last hash " +
+                                                       report.at("last_hash").get<std::string>()));
+}
+
+TEST_CASE("a run's history lists its sheets, corrections and protests in order", "[integration]") {
+    live_server server;
+    auto j05 = server.sign_in("J05", "judge");
+    json first = submit(*j05, riot_sheet("BRN", "J05", {"8", "8", "8", "8"}));
+    REQUIRE(first.value("type", "") == "ok");
+    json corrected = j05->request(
+        change("sheet.correct", {{"supersedes", first.at("seq")},
+                                 {"sheet", riot_sheet("BRN", "J05", {"8", "7", "8", "8"})},
+                                 {"reason", "command was marked on the wrong line"}}));
+    REQUIRE(corrected.value("type", "") == "ok");
+    json protest = server.organiser().request(
+        change("protest.file", {{"protest", "P-1"},
+                                {"scenario", "riot-control"},
+                                {"entrant", "BRN"},
+                                {"text", "the team asks for the video"}}));
+    REQUIRE(protest.value("type", "") == "ok");
+
+    auto organiser = server.connect();
+    const std::string token =
+        organiser->sign_in("organiser", server.organiser_password()).at("token").get<std::string>();
+    const std::map<std::string, std::string> bearer{{"Authorization", "Bearer " + token}};
+    http_response got =
+        http_get(server.port(), "/api/export/history/riot-control/BRN.json", bearer);
+    REQUIRE(got.status == 200);
+    json history = json::parse(got.body);
+    CHECK(history.at("scenario") == "riot-control");
+    CHECK(history.at("entrant") == "BRN");
+    json kinds = json::array();
+    for (const auto& e : history.at("entries")) kinds.push_back(e.at("kind"));
+    // The demo's imported riot-control sheets for BRN (J04, J06, J07, J08) come first.
+    REQUIRE(kinds.size() >= 3);
+    CHECK(kinds.at(kinds.size() - 3) == "sheet.submitted");
+    CHECK(kinds.at(kinds.size() - 2) == "sheet.corrected");
+    CHECK(kinds.at(kinds.size() - 1) == "protest.filed");
+    const auto& correction = history.at("entries").at(kinds.size() - 2);
+    CHECK(correction.at("seq") == corrected.at("seq"));
+    CHECK(correction.at("actor") == "judge:J05");
+    CHECK(correction.at("body").at("reason") == "command was marked on the wrong line");
+    CHECK(correction.at("body").at("supersedes") == first.at("seq"));
+    // Of the log's ~300 sheets, only this run's are here.
+    for (const auto& e : history.at("entries"))
+        if (e.at("kind") != "protest.filed") CHECK(e.at("body").at("sheet").at("entrant") == "BRN");
+
+    CHECK(
+        http_get(server.port(), "/api/export/history/riot-control/ATLANTIS.json", bearer).status ==
+        404);
+    CHECK(http_get(server.port(), "/api/export/history/no-such-scenario/BRN.json", bearer).status ==
+          404);
+    CHECK(http_get(server.port(), "/api/export/history/riot-control/BRN.json").status == 401);
+}

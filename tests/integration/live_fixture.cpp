@@ -139,6 +139,12 @@ std::string new_submission_id() {
     return id.str();
 }
 
+json change(const std::string& type, json members) {
+    members["type"] = type;
+    members["submission_id"] = new_submission_id();
+    return members;
+}
+
 live_server::live_server(std::vector<std::string> extra_args, json event)
     : event_(std::move(event)) {
     std::string path = files_.file("event.json");

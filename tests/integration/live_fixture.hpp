@@ -47,6 +47,8 @@ json timed_sheet(const std::string& scenario, const std::string& entrant, const 
 
 // A unique submission id.
 std::string new_submission_id();
+// A change request: `members` with its type and a new submission id.
+json change(const std::string& type, json members);
 
 // A server on the test event, with the organiser's password set.
 class live_server {

@@ -43,12 +43,6 @@ json first_aid_sheet(const std::string& entrant, const std::string& judge) {
               {"handover", true}}}};
 }
 
-json change(const std::string& type, json members) {
-    members["type"] = type;
-    members["submission_id"] = new_submission_id();
-    return members;
-}
-
 } // namespace
 
 TEST_CASE("each role is refused what it may not do, with its code, and nothing is stored",
@@ -160,9 +154,18 @@ TEST_CASE("codes and tokens: a replaced code, a signed-out token and a wrong pas
     expect_refused(*replay, "a replayed token", {{"type", "auth.resume"}, {"token", token}},
                    "token_invalid");
 
-    // A new code replaces the old one.
+    // A new code replaces the old one and ends the connections signed in with it (a lost
+    // tablet); other judges stay signed in.
+    auto j05 = server.sign_in("J05", "judge");
     std::string second_code = server.issue("J06", "judge");
     REQUIRE(second_code != first_code);
+    json ended = resumed->read();
+    CHECK(ended.value("type", "") == "session.ended");
+    CHECK(ended.value("code", "") == "code_reissued");
+    CHECK(ended.value("message", "") == "a new code was issued for J06: sign in with the new code");
+    expect_refused(*resumed, "a session of the replaced code", {{"type", "judge.assignments"}},
+                   "not_signed_in");
+    CHECK(j05->request({{"type", "judge.assignments"}}).value("type", "") == "ok");
     auto later = server.connect();
     expect_refused(*later, "the replaced code",
                    {{"type", "auth.sign_in"}, {"subject", "J06"}, {"secret", first_code}},

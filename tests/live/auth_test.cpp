@@ -184,6 +184,20 @@ TEST_CASE("issuing a new code makes the old one stop working", "[auth]") {
     }
 }
 
+TEST_CASE("the subjects holding codes are listed by role, once each, in order", "[auth]") {
+    temp_db db;
+    auto a = open_auth(db.path());
+    issued(*a, role::display, "display:lobby");
+    issued(*a, role::display, "display:hall");
+    issued(*a, role::display, "display:hall"); // a new code replaces the old one
+    issued(*a, role::judge, "J01");
+    issued(*a, role::head_judge, "J04");
+    REQUIRE(a->set_organiser_password("pw"));
+    CHECK(*a->subjects(role::display) == std::vector<std::string>{"display:hall", "display:lobby"});
+    CHECK(*a->subjects(role::judge) == std::vector<std::string>{"J01"});
+    CHECK(a->subjects(role::public_viewer)->empty());
+}
+
 TEST_CASE("the organiser signs in with the password once it is set", "[auth]") {
     temp_db db;
     auto a = open_auth(db.path());
@@ -308,6 +322,20 @@ TEST_CASE("an unknown or malformed token is token_invalid", "[auth]") {
     CHECK(code_of(a->resume(s.token.substr(1), t0)) == "token_invalid");
     CHECK(code_of(a->resume(upper, t0)) == "token_invalid");
     CHECK(code_of(a->resume(s.token, t0)) == "ok");
+}
+
+TEST_CASE("a new code ends the sessions signed in with the old one, and only those", "[auth]") {
+    temp_db db;
+    auto a = open_auth(db.path());
+    signed_in j01 = signed_in_ok(*a, "J01", issued(*a, role::judge, "J01"));
+    signed_in j02 = signed_in_ok(*a, "J02", issued(*a, role::judge, "J02"));
+    CHECK(code_of(a->resume(j01.token, t0)) == "ok");
+
+    std::string fresh = issued(*a, role::judge, "J01");
+    CHECK(code_of(a->resume(j01.token, t0)) == "token_invalid");
+    CHECK(code_of(a->resume(j02.token, t0)) == "ok");
+    signed_in again = signed_in_ok(*a, "J01", fresh);
+    CHECK(code_of(a->resume(again.token, t0)) == "ok");
 }
 
 TEST_CASE("a signed-out token no longer resumes; other sessions stay", "[auth]") {

@@ -122,3 +122,25 @@ TEST_CASE("topics and views are separate boards; an unknown topic has no snapsho
     CHECK(h.current("day/9", board_view::public_view) == nullptr);
     CHECK(h.current("overall", board_view::live) == nullptr);
 }
+
+TEST_CASE("drop_all lets go of every subscriber, even in the middle of a pass", "[hub]") {
+    queue q;
+    hub h{q.poster(), 4};
+    h.publish(board(1));
+    h.publish(board(1, "latest"));
+    auto subs = subscribe(h, 10);
+    auto others = subscribe(h, 3, "latest");
+    h.publish(board(2)); // a pass is under way: 4 reached, 6 to go
+    CHECK(subs[0].use_count() == 2);
+    h.drop_all();
+    CHECK(h.subscriptions() == 0);
+    for (const auto& s : subs) CHECK(s.use_count() == 1); // the hub holds no reference
+    for (const auto& s : others) CHECK(s.use_count() == 1);
+    q.drain(); // the rest of the pass finds nobody
+    CHECK(subs[9]->got.empty());
+    // The boards stay: a later subscriber is served as before.
+    auto late = subscribe(h, 1);
+    h.publish(board(3));
+    q.drain();
+    CHECK(late[0]->got == std::vector<std::int64_t>{3});
+}

@@ -1,133 +1,10 @@
 // The app service without the network: requests in, replies and board snapshots out, on a real
 // SQLite file holding the demo event with a few of its sheets left out (so judges have work).
-#include "aplc/app/event_database.hpp"
-#include "aplc/live/auth.hpp"
-#include "aplc/live/service.hpp"
-#include "aplc/store/log_store.hpp"
+#include "service_fixture.hpp"
 
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
-#include <atomic>
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <unistd.h>
+using namespace aplc::test;
 
 namespace {
-
-using aplc::live::board_view;
-using aplc::live::client;
-using aplc::live::role;
-using aplc::live::service;
-using nlohmann::json;
-
-// The demo event without the sheets of hostage-rescue for SGP (every judge) and with
-// cell-extraction under embargo.
-json demo_event() {
-    std::ifstream in{std::string{APLC_EXAMPLES} + "/aplc-demo.json"};
-    json doc = json::parse(in);
-    auto& sheets = doc["sheets"];
-    json kept = json::array();
-    for (auto& s : sheets)
-        if (!(s["scenario"] == "hostage-rescue" && s["entrant"] == "SGP")) kept.push_back(s);
-    sheets = kept;
-    for (auto& s : doc["scenarios"])
-        if (s["id"] == "riot-control") s["embargo"] = true;
-    return doc;
-}
-
-class fixture {
-public:
-    fixture() {
-        static std::atomic<int> counter{0};
-        std::random_device random;
-        path_ = (std::filesystem::temp_directory_path() /
-                 ("aplc-service-test-" + std::to_string(::getpid()) + "-" +
-                  std::to_string(counter++) + "-" + std::to_string(random()) + ".aplc"))
-                    .string();
-        auto log = aplc::store::log_store::open(path_, aplc::store::open_mode::read_write);
-        REQUIRE(log);
-        REQUIRE(aplc::app::import_event(**log, demo_event(), "organiser", "2026-11-24T08:00:00Z"));
-        open();
-    }
-    fixture(const fixture&) = delete;
-    fixture& operator=(const fixture&) = delete;
-    ~fixture() {
-        app_.reset();
-        codes_.reset();
-        log_.reset();
-        std::error_code ignored;
-        for (const char* suffix : {"", "-wal", "-shm"})
-            std::filesystem::remove(path_ + suffix, ignored);
-    }
-
-    // Closes everything and opens the same file again, as a restarted server does.
-    void open() {
-        app_.reset();
-        codes_.reset();
-        log_.reset();
-        auto log = aplc::store::log_store::open(path_, aplc::store::open_mode::read_write);
-        REQUIRE(log);
-        log_ = std::move(log.value());
-        aplc::live::auth_options o;
-        o.fast_hashing = true;
-        auto codes = aplc::live::auth::open(path_, o);
-        REQUIRE(codes);
-        codes_ = std::move(codes.value());
-        auto app = service::open(*log_, *codes_);
-        REQUIRE(app);
-        app_ = std::move(app.value());
-        remember(app_->all_boards());
-    }
-
-    // Sends one request and remembers the boards it changed.
-    json send(const client& from, json request) {
-        if (!request.contains("id")) request["id"] = "r" + std::to_string(++ids_);
-        auto out = app_->handle(from, request);
-        json reply = json::parse(out.reply);
-        if (out.committed) {
-            auto boards = app_->refresh();
-            changed_.clear();
-            for (const auto& b : boards)
-                changed_.push_back(b->topic + (b->view == board_view::live ? "|live" : "|public"));
-            remember(boards);
-        } else {
-            changed_.clear();
-        }
-        return reply;
-    }
-
-    // The board's current push, parsed.
-    json board(const std::string& topic, board_view view = board_view::public_view) {
-        return json::parse(boards_.at(topic + (view == board_view::live ? "|live" : "|public")));
-    }
-
-    [[nodiscard]] const std::vector<std::string>& changed() const { return changed_; }
-    service& app() { return *app_; }
-    aplc::store::log_store& log() { return *log_; }
-
-private:
-    void remember(const std::vector<aplc::live::snapshot_ptr>& boards) {
-        for (const auto& b : boards)
-            boards_[b->topic + (b->view == board_view::live ? "|live" : "|public")] = b->frame;
-    }
-
-    std::string path_;
-    std::unique_ptr<aplc::store::log_store> log_;
-    std::unique_ptr<aplc::live::auth> codes_;
-    std::unique_ptr<service> app_;
-    std::map<std::string, std::string> boards_;
-    std::vector<std::string> changed_;
-    int ids_ = 0;
-};
-
-const client j01{{role::judge, "J01"}, "test"};
-const client j02{{role::judge, "J02"}, "test"};
-const client j03{{role::judge, "J03"}, "test"};
-const client j14{{role::judge, "J14"}, "test"};
-const client head{{role::head_judge, "J04"}, "test"};
-const client organiser{{role::organiser, "organiser"}, "test"};
 
 json sheet_of(const std::string& judge, json values) {
     return {{"scenario", "hostage-rescue"},
@@ -554,4 +431,42 @@ TEST_CASE("event.progress shows missing, submitted, approved and corrected sheet
     CHECK(sgp.at("protests") == json{{{"protest", "P1"}, {"state", "open"}}});
     CHECK(after.at("seq").get<long>() > before.at("seq").get<long>());
     CHECK(f.send(organiser, {{"type", "event.progress"}}).at("seq") == after.at("seq")); // reads
+}
+
+TEST_CASE("event.get gives the definition to edit; a panel change sent back is applied",
+          "[service]") {
+    fixture f;
+    auto got = f.send(organiser, {{"type", "event.get"}});
+    REQUIRE(got["type"] == "ok");
+    CHECK(got["seq"] == f.log().last_seq());
+    CHECK(got["rules_version"] == 1);
+    json expected = demo_event();
+    expected.erase("sheets");
+    expected.erase("runs");
+    CHECK(got["event"] == expected);
+
+    // The console's judge assignment: the same document with one panel changed.
+    json doc = got["event"];
+    for (auto& s : doc["scenarios"])
+        if (s["id"] == "hostage-rescue") s["panel"] = {"J01", "J02", "J04"};
+    REQUIRE(f.send(organiser, {{"type", "rules.apply"},
+                               {"submission_id", "panel-1"},
+                               {"note", "J04 replaces J03"},
+                               {"event", doc}})["type"] == "ok");
+    auto again = f.send(organiser, {{"type", "event.get"}});
+    CHECK(again["rules_version"] == 2);
+    CHECK(again["event"] == doc);
+    // J04 now judges hostage rescue; J03 no longer does.
+    auto refused = f.send(
+        j03,
+        submit("late",
+               sheet_of("J03", {{"planning", "9"}, {"execution", "9"}, {"communication", "9"}})));
+    CHECK(refused["code"] == "judge_not_on_panel");
+    const client j04{{role::judge, "J04"}, "test"};
+    CHECK(f.send(j04, submit("new", sheet_of("J04", {{"planning", "9"},
+                                                     {"execution", "9"},
+                                                     {"communication", "9"}})))["type"] == "ok");
+    CHECK(service::allowed(role::organiser, "event.get"));
+    CHECK_FALSE(service::allowed(role::head_judge, "event.get"));
+    CHECK_FALSE(service::allowed(role::judge, "event.get"));
 }

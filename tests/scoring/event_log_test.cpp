@@ -381,6 +381,20 @@ TEST_CASE("board_frozen freezes a board; board_revealed reveals rows or unfreeze
     }
 }
 
+TEST_CASE("display_configured sets one display's rotation, or the default one", "[log]") {
+    const sc::display_configured hall{"hall", {{"overall", 30}, {"latest", 10}}, "light"};
+    const sc::display_configured every{"*", {{"overall", 20}}, ""};
+    auto state = fold({entry(3, hall), entry(5, every)});
+    REQUIRE(state.displays.size() == 2);
+    CHECK(state.displays.at("hall") == sc::display_state{3, hall});
+    CHECK(state.displays.at("*") == sc::display_state{5, every});
+
+    const sc::display_configured again{"hall", {{"scenario/S1", 60}}, ""};
+    sc::apply(state, entry(8, again));
+    CHECK(state.displays.at("hall") == sc::display_state{8, again});
+    CHECK(state.displays.at("*").seq == 5);
+}
+
 TEST_CASE("protest_filed records a protest and protest_ruled its ruling", "[log]") {
     auto state = fold({entry(4, sc::protest_filed{"P1", {"S1"}, {"AAA"}, "timer started late"})});
     REQUIRE(state.protests.size() == 1);

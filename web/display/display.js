@@ -1,13 +1,17 @@
 // Hall display: subscribes to the public boards and shows one view at a time.
-// URL parameters: view=overall|scenario/<id>|rotate (default rotate), rotate=<seconds> (20),
-// theme=dark|light|contrast, display=<name>&code=<code> (sign in as a display), jury=1 (use the
-// organiser's token saved by the organiser console on this browser: the live view).
+// URL parameters: view=overall|scenario/<id>|day/<n>|latest|rotate (default rotate),
+// rotate=<seconds> (20), theme=dark|light|contrast, display=<name>&code=<code> (sign in as a
+// display), jury=1 (use the organiser's token saved by the organiser console on this browser:
+// the live view). A signed-in display that is sent a display.config (the organiser's setting)
+// follows it instead: its views in turn, each for its seconds, and its theme.
 import { Connection } from "/shared/connection.js";
+import { rotation_at, same_views } from "./rotation.js";
 
 const params = new URLSearchParams(location.search);
 const pinned = params.get("view") && params.get("view") !== "rotate" ? params.get("view") : null;
 const rotate_ms = Math.max(5, Number(params.get("rotate") || 20)) * 1000;
 document.body.dataset.theme = params.get("theme") || "dark";
+let config = null; // the organiser's setting: {views, theme, started_ms}
 
 const boards = new Map(); // topic -> last board push kept (highest version)
 const scenario_names = new Map();
@@ -21,14 +25,17 @@ const $ = (id) => document.getElementById(id);
 const conn = new Connection({
     onPush: (msg) => {
         if (msg.type === "board") accept(msg);
+        if (msg.type === "display.config") configure(msg);
         if (msg.type === "session.ended") console.warn("session ended:", msg.message);
     },
     onState: show_connection,
     onOpen: async (c) => {
+        subscribed.clear();
         await sign_in(c);
         const topics = ["overall", "latest", ...scenario_ids.map((s) => `scenario/${s}`)];
-        if (pinned && !topics.includes(pinned)) topics.push(pinned);
-        await Promise.all(topics.map((t) => subscribe(c, t)));
+        if (pinned) topics.push(pinned);
+        if (config) topics.push(...config.views.map((v) => v.topic));
+        await Promise.all([...new Set(topics)].map((t) => subscribe(c, t)));
     },
 });
 
@@ -41,7 +48,11 @@ async function sign_in(c) {
     }
 }
 
+const subscribed = new Set(); // topics asked for on this connection
+
 function subscribe(c, topic) {
+    if (subscribed.has(topic)) return Promise.resolve();
+    subscribed.add(topic);
     const held = boards.get(topic);
     const msg = { type: "board.subscribe", topic };
     if (held) msg.since = held.version;
@@ -57,9 +68,45 @@ function accept(msg) {
     if (msg.topic.startsWith("scenario/") && !scenario_names.has(msg.board.id)) {
         scenario_names.set(msg.board.id, msg.board.name);
         if (boards.has("latest")) render_latest(boards.get("latest").board);
+        if (current === "latest") render();
     }
     if (msg.topic === "latest") render_latest(msg.board);
-    if (msg.topic === current || (msg.topic === "overall" && !boards.has(current))) render();
+    // The overall board names the event, and the teams on the latest results.
+    if (msg.topic === current || (msg.topic === "overall" && (!boards.has(current) || current === "latest"))) render();
+}
+
+// The organiser's setting replaces the URL's views and theme. The same views sent again (after
+// a reconnect) keep their place in the rotation.
+function configure(msg) {
+    document.body.dataset.theme = msg.theme || params.get("theme") || "dark";
+    if (!config || !same_views(config.views, msg.views)) config = { views: msg.views, started_ms: Date.now() };
+    if (conn.ws && conn.ws.readyState === WebSocket.OPEN) msg.views.forEach((v) => subscribe(conn, v.topic));
+    follow_config();
+}
+
+// Shows the configured view of this moment, and when the next one comes.
+function follow_config() {
+    if (!config) return;
+    const now = rotation_at(config.views, config.started_ms, Date.now());
+    if (now.view.topic !== current) {
+        current = now.view.topic;
+        render();
+    }
+    const left = Math.ceil(now.left_ms / 1000);
+    const next = config.views.length > 1 ? `Next: ${view_name(now.next.topic)} in ${left} s` : "";
+    $("rotation").hidden = false;
+    $("rotation").textContent = `${now.index + 1}/${config.views.length}${next ? ` · ${next}` : ""}`;
+    $("rotation").dataset.next = now.next.topic;
+    $("rotation-bar").hidden = false;
+    $("rotation-bar").style.setProperty("--done", String(now.fraction));
+}
+
+function view_name(topic) {
+    if (topic === "overall") return "Overall";
+    if (topic === "latest") return "Latest results";
+    if (topic.startsWith("day/")) return boards.get(topic)?.board.label || `Day ${topic.slice(4)}`;
+    if (topic.startsWith("scenario/")) return scenario_names.get(topic.slice(9)) || topic.slice(9);
+    return topic;
 }
 
 function learn_scenarios(board) {
@@ -80,9 +127,10 @@ function render_status() {
     const shown = boards.get(current);
     const frozen = shown && shown.frozen;
     document.body.dataset.frozen = frozen ? "yes" : "no";
+    document.body.dataset.waiting = shown ? "no" : "yes";
     const banner = $("stale-banner");
     if (state === "open") {
-        $("status").textContent = frozen ? "Frozen" : shown && shown.view === "live" ? "Live · jury" : "Live";
+        $("status").textContent = !shown ? "Waiting" : frozen ? "Frozen" : shown.view === "live" ? "Live · jury" : "Live";
         banner.hidden = true;
     } else {
         $("status").textContent = state === "offline" ? "Offline" : "Reconnecting";
@@ -109,23 +157,39 @@ function fmt(n) {
     return Number.isFinite(x) ? x.toFixed(2) : String(n);
 }
 
+function rows_of(push) {
+    if (push.topic === "overall") return overall_rows(push.board);
+    if (push.topic.startsWith("day/")) return day_rows(push.board);
+    if (push.topic === "latest") return latest_rows(push.board);
+    return scenario_rows(push.board);
+}
+
 function render() {
     const push = boards.get(current);
     const main = $("board");
     render_status();
-    if (!push) return;
+    $("event-name").textContent = boards.get("overall")?.board.event || "APLC";
+    if (!push) {
+        // Never the previous view's board under this view's name.
+        main.dataset.topic = current;
+        delete main.dataset.version;
+        $("view-title").textContent = view_name(current);
+        main.replaceChildren(el("p", { class: "waiting" }, `Waiting for the ${view_name(current)} board…`));
+        return;
+    }
+    // Rows slide only within one view: coming from another view is not a change of rank.
+    const same_view = main.dataset.topic === push.topic;
     main.dataset.topic = push.topic;
     main.dataset.version = String(push.version);
     main.dataset.frozen = String(push.frozen);
-    const rows = current === "overall" ? overall_rows(push.board) : scenario_rows(push.board);
-    $("event-name").textContent = boards.get("overall")?.board.event || "APLC";
+    const rows = rows_of(push);
     $("view-title").textContent = rows.title;
     const before = previous_ranks.get(current) || new Map();
     const old_rects = new Map();
-    for (const tr of main.querySelectorAll("tr[data-entrant]")) old_rects.set(tr.dataset.entrant, tr.getBoundingClientRect().top);
+    if (same_view) for (const tr of main.querySelectorAll("tr[data-entrant]")) old_rects.set(tr.dataset.entrant, tr.getBoundingClientRect().top);
     const table = el("table", { class: "standings" });
     table.append(el("thead", {}, el("tr", {},
-        el("th", { class: "rank" }, "Rank"), el("th", { class: "move" }, el("span", { class: "visually-hidden" }, "Change")),
+        el("th", { class: "rank" }, rows.first_head || "Rank"), el("th", { class: "move" }, el("span", { class: "visually-hidden" }, "Change")),
         el("th", { class: "cc" }, "Country"), el("th", { class: "name" }, rows.name_head),
         el("th", { class: "sub" }, rows.sub_head), el("th", { class: "num" }, rows.num_head))));
     const tbody = el("tbody");
@@ -134,13 +198,13 @@ function render() {
         now.set(r.entrant, r.rank);
         const was = before.get(r.entrant);
         let move = "";
-        let cls = r.rank == null ? "pending" : "";
+        let cls = r.rank == null && !rows.unranked ? "pending" : "";
         if (before.size && r.rank != null && was !== r.rank) {
             if (was == null || r.rank < was) { move = "▲"; cls += " up changed"; }
             else { move = "▼"; cls += " down changed"; }
         }
         tbody.append(el("tr", { class: cls, "data-entrant": r.entrant },
-            el("td", { class: "rank" }, r.rank == null ? "–" : String(r.rank)),
+            el("td", { class: "rank" }, r.first ?? (r.rank == null ? "–" : String(r.rank))),
             el("td", { class: "move", "aria-label": move === "▲" ? "up" : move ? "down" : "" }, move),
             el("td", { class: "cc" }, el("span", {}, r.country || "")),
             el("td", { class: "name" }, r.name),
@@ -148,7 +212,9 @@ function render() {
             el("td", { class: "num total" }, r.num)));
     }
     table.append(tbody);
+    if (rows.unranked) table.classList.add("unranked");
     main.replaceChildren(...rows.notes.map((n) => el("p", { class: "note" }, n)), table);
+    if (rows.unranked) return;
     previous_ranks.set(current, now);
     animate(main, old_rects);
 }
@@ -201,9 +267,42 @@ function scenario_rows(board) {
     };
 }
 
+function day_rows(board) {
+    const ranking = (board.rankings || [])[0] || { rows: [] };
+    const notes = [];
+    if (ranking.hidden) notes.push(`Reveal in progress: ${ranking.hidden} places still hidden.`);
+    return {
+        title: board.label || `Day ${board.day}`,
+        name_head: "Team", sub_head: "", num_head: "Day points", notes,
+        rows: ranking.rows.slice(0, MAX_ROWS).map((r) => ({
+            entrant: r.entrant, rank: r.rank, country: r.country, name: r.name, sub: "", num: fmt(r.total),
+        })),
+    };
+}
+
+const ENTRY_WORDS = { "sheet.submitted": "Sheet", "sheet.corrected": "Corrected", "sheet.withdrawn": "Withdrawn" };
+
+// The newest results, newest first: no ranks, so no rank changes either.
+function latest_rows(board) {
+    const teams = new Map(((boards.get("overall")?.board.rankings || [])[0]?.rows || []).map((r) => [r.entrant, r]));
+    return {
+        title: "Latest results", first_head: "Time", name_head: "Team", sub_head: "Scenario", num_head: "Entry", notes: [], unranked: true,
+        rows: (board.entries || []).slice(0, MAX_ROWS).map((e) => ({
+            entrant: e.entrant, first: clock_time(e.at), country: teams.get(e.entrant)?.country || "",
+            name: teams.get(e.entrant)?.name || e.entrant,
+            sub: scenario_names.get(e.scenario) || e.scenario || "",
+            num: e.kind === "run.status_set" ? (e.status || "").toUpperCase() : ENTRY_WORDS[e.kind] || e.kind,
+        })),
+    };
+}
+
+function clock_time(at) {
+    return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+}
+
 function render_latest(board) {
     const items = (board.entries || []).slice(0, 6).map((e) => {
-        const time = new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+        const time = clock_time(e.at);
         const what = e.kind === "run.status_set" ? (e.status || "").toUpperCase() : e.kind.replace(/^sheet\./, "sheet ");
         return el("li", {}, `${time} `, el("b", {}, e.entrant || ""), ` ${scenario_names.get(e.scenario) || e.scenario || ""} · ${what}`);
     });
@@ -211,7 +310,7 @@ function render_latest(board) {
 }
 
 function rotate() {
-    if (pinned) return;
+    if (pinned || config) return;
     const views = ["overall", ...scenario_ids.map((s) => `scenario/${s}`)].filter((t) => boards.has(t));
     if (views.length < 2) return;
     current = views[(views.indexOf(current) + 1) % views.length];
@@ -219,5 +318,6 @@ function rotate() {
 }
 
 setInterval(rotate, rotate_ms);
+setInterval(follow_config, 250);
 setInterval(render_status, 10000);
 conn.start();

@@ -236,9 +236,8 @@ function render_order() {
         const st = state_of(sc, row);
         return el("li", {}, el("button", {
             type: "button", "data-entrant": row.entrant, "aria-current": String(row.entrant === selected.entrant),
-            "aria-label": `${row.country} ${row.name}: ${STATE_TEXT[st]}`,
             onclick: () => { selected.entrant = row.entrant; render_order(); render_sheet(); },
-        }, el("span", { class: "cc" }, row.country), el("span", { class: "nm" }, row.name),
+        }, el("span", { class: "cc" }, row.country), " ", el("span", { class: "nm" }, row.name), " ",
         el("span", { class: `badge ${st}` }, STATE_TEXT[st])));
     }));
 }

@@ -1,13 +1,17 @@
-// Organiser console (a first part of it): sign-in, codes, freeze and reveal, exports, the
-// progress matrix and review queue (progress.js), and the live (jury) view of the overall
-// standings. Its token is kept in localStorage under
-// "aplc.organiser.token", which the display page's jury mode (display/?jury=1) also uses.
+// Organiser console: sign-in, codes (codes.js), freeze and reveal, exports, backup and the log check
+// (upkeep.js), the progress matrix and review queue (progress.js) with each run's history
+// (history.js), the event's teams, judges, rules and panels (event.js), the hall displays
+// (displays.js), and the live (jury) view of the overall standings.
 import { Connection, describe_error, make_uuid } from "/shared/connection.js";
+import { get_export, save_blob, session } from "./api.js";
+import { start_displays } from "./displays.js";
+import { init_codes } from "./codes.js";
+import { load_event } from "./event.js";
+import { init_history } from "./history.js";
 import { refresh_progress } from "./progress.js";
+import "./upkeep.js";
 
 const $ = (id) => document.getElementById(id);
-const TOKEN_KEY = "aplc.organiser.token";
-let token = localStorage.getItem(TOKEN_KEY);
 let live = null;
 
 const conn = new Connection({
@@ -21,12 +25,11 @@ const conn = new Connection({
         if (msg.type === "session.ended") show_signin(describe_error(msg));
     },
     onOpen: async (c) => {
-        if (!token) { show_signin(); return; }
+        if (!session.token) { show_signin(); return; }
         try {
-            await c.request({ type: "auth.resume", token });
+            await c.request({ type: "auth.resume", token: session.token });
         } catch (err) {
-            token = null;
-            localStorage.removeItem(TOKEN_KEY);
+            session.token = null;
             show_signin(describe_error(err));
             return;
         }
@@ -51,6 +54,10 @@ async function signed_in(c) {
     // Every new entry moves `latest`; each push asks for the progress again.
     await c.request({ type: "board.subscribe", topic: "latest" }).catch((err) => { $("progress-note").textContent = describe_error(err); });
     refresh_progress(c);
+    start_displays(c);
+    load_event(c);
+    init_codes(c);
+    init_history(c, () => refresh_progress(c));
 }
 
 $("signin").addEventListener("submit", async (ev) => {
@@ -58,8 +65,7 @@ $("signin").addEventListener("submit", async (ev) => {
     $("signin-error").textContent = "";
     try {
         const reply = await conn.request({ type: "auth.sign_in", subject: "organiser", secret: $("password").value });
-        token = reply.token;
-        localStorage.setItem(TOKEN_KEY, token);
+        session.token = reply.token;
         $("password").value = "";
         await signed_in(conn);
     } catch (err) {
@@ -69,8 +75,7 @@ $("signin").addEventListener("submit", async (ev) => {
 
 $("sign-out").addEventListener("click", async () => {
     await conn.request({ type: "auth.sign_out" }).catch(() => {});
-    token = null;
-    localStorage.removeItem(TOKEN_KEY);
+    session.token = null;
     show_signin();
 });
 
@@ -95,27 +100,6 @@ $("reveal").addEventListener("click", () => {
     board_action({ type: "board.reveal", rows }, `Revealing the bottom ${rows} rows`);
 });
 
-$("issue").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    $("issue-error").textContent = "";
-    const role = $("role").value;
-    let subject = $("subject").value.trim();
-    if (role === "display" && !subject.startsWith("display:")) subject = `display:${subject}`;
-    try {
-        const reply = await conn.request({ type: "auth.issue", subject, role });
-        const tr = document.createElement("tr");
-        for (const text of [reply.subject, reply.role, reply.secret]) {
-            const td = document.createElement("td");
-            td.textContent = text;
-            tr.append(td);
-        }
-        $("codes").prepend(tr);
-    } catch (err) {
-        $("issue-error").textContent = describe_error(err);
-        $("subject").focus();
-    }
-});
-
 for (const button of document.querySelectorAll("[data-export]")) {
     button.addEventListener("click", async () => {
         const name = button.dataset.export;
@@ -123,14 +107,7 @@ for (const button of document.querySelectorAll("[data-export]")) {
         msg.className = "";
         msg.textContent = `Preparing ${name}…`;
         try {
-            const res = await fetch(`/api/export/${name}`, { headers: { Authorization: `Bearer ${token}` } });
-            if (!res.ok) throw new Error(`${res.status} ${res.statusText}: ${(await res.text()).slice(0, 200)}`);
-            const url = URL.createObjectURL(await res.blob());
-            const a = document.createElement("a");
-            a.href = url;
-            a.download = name;
-            a.textContent = `Save ${name} again`;
-            a.click();
+            const a = save_blob(await (await get_export(name)).blob(), name);
             msg.className = "ok-text";
             msg.replaceChildren(`${name} downloaded. `, a);
         } catch (err) {

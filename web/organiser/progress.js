@@ -5,6 +5,7 @@
 // DISAGREEMENT of the possible total), judges far from their panel's median (OUTLIER), and
 // open protests. It is asked for again whenever the `latest` board moves.
 import { describe_error } from "/shared/connection.js";
+import { show_history } from "./history.js";
 
 const DISAGREEMENT = 0.15; // of the possible total of a judge's marks
 const OUTLIER = 0.1; // of the possible total, from the panel's median
@@ -72,6 +73,10 @@ function render_matrix(s) {
         const name = el("th", { scope: "row" }, el("span", { class: "cc", text: e.country }), ` ${e.name}`);
         if (e.status) name.append(el("span", { class: "tag", text: e.status.toUpperCase() }));
         if (open.length) name.append(el("span", { class: "tag bad", text: `disputed (${open.map((p) => p.protest).join(", ")})` }));
+        const label = `${s.name} · ${e.country} ${e.name}`;
+        const history = el("button", { type: "button", class: "link history-link", "aria-label": `History of ${label}`, text: "History" });
+        history.addEventListener("click", () => show_history(s.scenario, e.entrant, label));
+        name.append(" ", history);
         tr.append(name, ...s.judges.map((j) => cell_of(e, j)));
         return tr;
     });

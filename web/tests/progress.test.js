@@ -11,7 +11,7 @@ test("the progress matrix follows submissions and the review queue flags an outl
     try {
         const org = await sign_in_organiser(browser, srv);
         await org.locator("#progress-scenario option").first().waitFor({ state: "attached" });
-        await org.getByLabel("Scenario").selectOption("hostage-rescue");
+        await org.getByLabel("Scenario", { exact: true }).selectOption("hostage-rescue");
         const cell = org.locator('#matrix tr[data-entrant="SGP"] td[data-judge="J01"]');
         assert.equal(await cell.getAttribute("data-state"), "missing");
         assert.equal(await cell.textContent(), "missing");

@@ -2,6 +2,7 @@
 
 #include "aplc/codec/event_codec.hpp"
 #include "aplc/codec/log_codec.hpp"
+#include "aplc/codec/standings_codec.hpp"
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -10,6 +11,7 @@
 #include <ctime>
 #include <iomanip>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace aplc::app {
@@ -83,6 +85,9 @@ json encode_state(const sc::event_state& s) {
         if (p.ruling) j["ruling"] = {{"upheld", p.ruling->upheld}, {"reason", p.ruling->reason}};
         protests.push_back(j);
     }
+    json displays = json::array();
+    for (const auto& [name, d] : s.displays)
+        displays.push_back({{"seq", d.seq}, {"setting", codec::encode_display(d.setting)}});
     return {{"version", 1},
             {"seq", s.seq},
             {"rules_version", s.rules_version},
@@ -91,7 +96,8 @@ json encode_state(const sc::event_state& s) {
             {"rulings", rulings},
             {"phases", phases},
             {"frozen", s.frozen},
-            {"protests", protests}};
+            {"protests", protests},
+            {"displays", displays}};
 }
 
 // Restores a checkpoint into `state`; false when it cannot be used (then replay from scratch).
@@ -135,6 +141,12 @@ bool restore_state(const store::log_store& log, const std::string& text, sc::eve
                                       p.at("ruling").at("reason").get<std::string>()};
             state.protests[ps.filed.protest] = std::move(ps);
         }
+        // Checkpoints written before displays were configurable have none.
+        for (const auto& d : j.value("displays", json::array())) {
+            auto setting = codec::decode_display(d.at("setting"));
+            auto& slot = state.displays[setting.display];
+            slot = {d.at("seq").get<std::int64_t>(), std::move(setting)};
+        }
         return true;
     } catch (const std::exception&) {
         return false;
@@ -164,6 +176,138 @@ store::result<sc::event_state> replay(const store::log_store& log) {
 store::result<store::done> save_checkpoint(store::log_store& log, const sc::event_state& state) {
     if (state.seq == 0) return store::done{};
     return log.write_checkpoint(state.seq, encode_state(state).dump());
+}
+
+namespace {
+
+// The standings a state scores to, as JSON (null when its rules do not compile).
+json standings_of(const sc::event_state& state) {
+    auto compiled = sc::rulebook::compile(state.scored_event());
+    if (!std::holds_alternative<sc::rulebook>(compiled)) return nullptr;
+    const auto& rules = std::get<sc::rulebook>(compiled);
+    return codec::encode_standings(rules, sc::compute_standings(rules));
+}
+
+} // namespace
+
+namespace {
+
+// Adds `item` to the array `list`, or replaces the member with the same id.
+void upsert_by_id(json& list, json item) {
+    for (auto& member : list)
+        if (member.at("id") == item.at("id")) {
+            member = std::move(item);
+            return;
+        }
+    list.push_back(std::move(item));
+}
+
+} // namespace
+
+store::result<json> definition_document(const store::log_store& log, const sc::event_state& state) {
+    json doc;
+    if (state.definition_entries.empty()) return doc;
+    std::optional<store::store_error> failure;
+    auto next = state.definition_entries.begin();
+    auto read = log.scan(*next, [&](const store::entry_view& e) {
+        if (e.seq != *next) return true;
+        try {
+            json body = json::parse(e.body);
+            if (e.kind == "event.defined")
+                doc = std::move(body.at("event"));
+            else if (e.kind == "team.set")
+                upsert_by_id(doc["teams"], std::move(body.at("team")));
+            else if (e.kind == "judge.set")
+                upsert_by_id(doc["judges"], std::move(body.at("judge")));
+            else if (e.kind == "panel.set")
+                for (auto& s : doc.at("scenarios"))
+                    if (s.at("id") == body.at("scenario")) {
+                        s["panel"] = body.at("panel");
+                        s["roles"] = body.at("roles");
+                    }
+        } catch (const json::exception& ex) {
+            failure =
+                store::store_error{store::store_errc::corrupt,
+                                   "entry " + std::to_string(e.seq) + " (" + std::string{e.kind} +
+                                       ") is not a definition: " + ex.what()};
+            return false;
+        }
+        return ++next != state.definition_entries.end();
+    });
+    if (!read) return read.error();
+    if (failure) return *failure;
+    return doc;
+}
+
+store::result<json> run_history(const store::log_store& log, std::string_view scenario,
+                                std::string_view entrant) {
+    json out = json::array();
+    std::set<std::int64_t> sheets; // entries holding a version of one of the run's sheets
+    std::set<std::string, std::less<>> protests; // the run's protests
+    auto of_run = [&](const sc::sheet& s) {
+        return s.scenario.value == scenario && s.entrant.value == entrant;
+    };
+    std::optional<store::store_error> failure;
+    auto read = log.read(1, [&](const store::stored_entry& e) {
+        auto action = codec::decode_action(e.kind, e.body);
+        if (auto* p = std::get_if<sc::problem>(&action)) {
+            failure = store::store_error{store::store_errc::corrupt,
+                                         "entry " + std::to_string(e.seq) + " (" + e.kind +
+                                             ") does not decode: " + p->message};
+            return false;
+        }
+        const bool about = std::visit(
+            [&](const auto& a) {
+                using T = std::decay_t<decltype(a)>;
+                if constexpr (std::is_same_v<T, sc::sheet_submitted>) {
+                    return of_run(a.value) && sheets.insert(e.seq).second;
+                } else if constexpr (std::is_same_v<T, sc::sheet_corrected>) {
+                    // A correction may move a sheet onto another run: it belongs to both.
+                    return (of_run(a.value) || sheets.contains(a.supersedes)) &&
+                           sheets.insert(e.seq).second;
+                } else if constexpr (std::is_same_v<T, sc::sheet_withdrawn> ||
+                                     std::is_same_v<T, sc::sheet_approved>) {
+                    return sheets.contains(a.sheet_seq);
+                } else if constexpr (std::is_same_v<T, sc::run_status_set>) {
+                    return a.ruling.scenario.value == scenario && a.ruling.entrant.value == entrant;
+                } else if constexpr (std::is_same_v<T, sc::protest_filed>) {
+                    return a.scenario.value == scenario && a.entrant.value == entrant &&
+                           protests.insert(a.protest).second;
+                } else if constexpr (std::is_same_v<T, sc::protest_ruled>) {
+                    return protests.contains(a.protest);
+                } else {
+                    return false;
+                }
+            },
+            std::get<sc::log_action>(action));
+        if (about)
+            out.push_back({{"seq", e.seq},
+                           {"at", e.at},
+                           {"actor", e.actor},
+                           {"device", e.device},
+                           {"kind", e.kind},
+                           {"body", json::parse(e.body)}});
+        return true;
+    });
+    if (!read) return read.error();
+    if (failure) return *failure;
+    return out;
+}
+
+store::result<log_check> check_log(const store::log_store& log) {
+    log_check out;
+    auto chain = log.verify();
+    if (!chain) return chain.error();
+    out.chain = std::move(chain.value());
+    if (out.chain.first_bad) return out;
+    auto saved = log.latest_checkpoint();
+    if (!saved) return saved.error();
+    if (!*saved) return out;
+    out.checkpoint_seq = (*saved)->seq;
+    auto fast = replay(log);
+    auto full = replay_all(log);
+    out.checkpoint_matches = fast && full && standings_of(*fast) == standings_of(*full);
+    return out;
 }
 
 namespace {

@@ -96,39 +96,26 @@ int run_import(const db_options& o, std::ostream& out, std::ostream& err) {
     return import_event_file(o.db, o.event_file, out, err, o.no_sheets);
 }
 
-// The standings a state scores to, as JSON ("null" when its rules do not compile).
-json standings_json(const sc::event_state& state) {
-    auto compiled = sc::rulebook::compile(state.scored_event());
-    if (!std::holds_alternative<sc::rulebook>(compiled)) return nullptr;
-    const auto& rules = std::get<sc::rulebook>(compiled);
-    return codec::encode_standings(rules, sc::compute_standings(rules));
-}
-
 int run_verify(const db_options& o, std::ostream& out, std::ostream& err) {
     auto log = store::log_store::open(o.db, store::open_mode::read_only);
     if (!log) return store_failure(log.error(), err);
-    auto report = (*log)->verify();
-    if (!report) return store_failure(report.error(), err);
-    if (report->first_bad) {
-        err << "aplc: " << o.db << ": the log does NOT verify: " << report->problem
-            << " (entries 1-" << *report->first_bad - 1 << " are intact)\n";
+    auto check = app::check_log(**log);
+    if (!check) return store_failure(check.error(), err);
+    const auto& report = check->chain;
+    if (report.first_bad) {
+        err << "aplc: " << o.db << ": the log does NOT verify: " << report.problem << " (entries 1-"
+            << *report.first_bad - 1 << " are intact)\n";
         return 1;
     }
-    // The checkpoint is outside the chain: it must give exactly what the chain gives.
-    auto saved = (*log)->latest_checkpoint();
-    if (saved && *saved) {
-        auto fast = app::replay(**log);
-        auto full = app::replay_all(**log);
-        if (!fast || !full || standings_json(*fast) != standings_json(*full)) {
-            err << "aplc: " << o.db << ": the log verifies, but the checkpoint at entry "
-                << (*saved)->seq
-                << " does NOT match it (it was changed): run 'aplc checkpoint --db " << o.db
-                << "' to rebuild it from the log\n";
-            return 1;
-        }
+    if (!check->checkpoint_matches) {
+        err << "aplc: " << o.db << ": the log verifies, but the checkpoint at entry "
+            << *check->checkpoint_seq
+            << " does NOT match it (it was changed): run 'aplc checkpoint --db " << o.db
+            << "' to rebuild it from the log\n";
+        return 1;
     }
-    out << o.db << ": the log verifies: " << report->entries << " entries, last hash "
-        << store::to_hex(report->last_hash) << "\n";
+    out << o.db << ": the log verifies: " << report.entries << " entries, last hash "
+        << store::to_hex(report.last_hash) << "\n";
     if (!o.export_file.empty()) return run_verify_export(**log, o, out, err);
     return 0;
 }

@@ -117,6 +117,9 @@ struct encoder {
                                       {"reason", a.reason}}
                                      .dump()};
     }
+    encoded_entry operator()(const sc::display_configured& a) const {
+        return {"display.configured", encode_display(a).dump()};
+    }
 };
 
 sc::log_action decode_known(std::string_view kind, const json& b) {
@@ -174,6 +177,7 @@ sc::log_action decode_known(std::string_view kind, const json& b) {
     if (kind == "protest.ruled")
         return sc::protest_ruled{str("protest"), str("decision") == "upheld",
                                  b.value("reason", "")};
+    if (kind == "display.configured") return decode_display(b);
     throw std::invalid_argument{"unknown kind"};
 }
 
@@ -280,6 +284,21 @@ json encode_sheet(const sc::sheet& s) {
            {"values", values}};
     if (s.status) j["status"] = std::string{sc::to_string(*s.status)};
     return j;
+}
+
+json encode_display(const sc::display_configured& d) {
+    json views = json::array();
+    for (const auto& v : d.views) views.push_back({{"topic", v.topic}, {"seconds", v.seconds}});
+    json j{{"display", d.display}, {"views", std::move(views)}};
+    if (!d.theme.empty()) j["theme"] = d.theme;
+    return j;
+}
+
+sc::display_configured decode_display(const json& j) {
+    sc::display_configured d{j.at("display").get<std::string>(), {}, j.value("theme", "")};
+    for (const auto& v : j.at("views"))
+        d.views.push_back({v.at("topic").get<std::string>(), v.at("seconds").get<int>()});
+    return d;
 }
 
 encoded_entry encode_event_defined(const json& event_doc, const std::string& note) {

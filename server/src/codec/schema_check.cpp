@@ -96,14 +96,23 @@ std::vector<schema_error> validate_against(std::string_view schema_name,
     std::vector<schema_error> errors;
     valijson::ValidationResults::Error e;
     while (results.popError(e)) errors.push_back({path_of(e.context), e.description});
-    // The deepest paths say the most; "failed to match oneOf" at a parent says little.
+    // The deepest paths say the most: "failed to validate item #3" at a parent only repeats
+    // the error inside it, so a path's error is dropped when one at or below it is kept.
     std::stable_sort(errors.begin(), errors.end(),
                      [](const auto& a, const auto& b) { return a.path.size() > b.path.size(); });
-    errors.erase(std::unique(errors.begin(), errors.end(),
-                             [](const auto& a, const auto& b) { return a.path == b.path; }),
-                 errors.end());
-    if (errors.size() > limit) errors.resize(limit);
-    return errors;
+    auto covers = [](const std::string& outer, const std::string& inner) {
+        return outer.empty() || inner == outer ||
+               (inner.starts_with(outer) &&
+                (inner[outer.size()] == '.' || inner[outer.size()] == '['));
+    };
+    std::vector<schema_error> kept;
+    for (auto& error : errors) {
+        if (kept.size() == limit) break;
+        if (std::none_of(kept.begin(), kept.end(),
+                         [&](const schema_error& k) { return covers(error.path, k.path); }))
+            kept.push_back(std::move(error));
+    }
+    return kept;
 }
 
 } // namespace aplc::codec

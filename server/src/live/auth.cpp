@@ -259,6 +259,20 @@ public:
         }
     }
 
+    auth_result<std::vector<std::string>> subjects(role r) override {
+        std::lock_guard lock{mutex_};
+        try {
+            SQLite::Statement q{*db_, "SELECT subject FROM auth_credentials WHERE role = ? "
+                                      "ORDER BY subject"};
+            q.bind(1, std::string{role_name(r)});
+            std::vector<std::string> out;
+            while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+            return out;
+        } catch (const SQLite::Exception& e) {
+            return storage_failed(e);
+        }
+    }
+
 private:
     static auth_error invalid_token() {
         return {"token_invalid", "this session is not known (signed out, or never issued); "
@@ -271,7 +285,8 @@ private:
                                       "); check the disk, then retry"};
     }
 
-    // Hashes outside the lock, then stores the hash in place of any earlier one.
+    // Hashes outside the lock, then stores the hash in place of any earlier one and ends the
+    // sessions signed in with that one, in one transaction.
     auth_result<bool> store_credential(role r, std::string_view subject, std::string_view secret) {
         auto hash = hash_secret(secret, cost_);
         if (!hash)
@@ -285,7 +300,13 @@ private:
             q.bind(2, std::string{role_name(r)});
             q.bind(3, *hash);
             q.bind(4, iso_utc(std::chrono::floor<seconds>(clock::now())));
+            // The old secret's sessions end with it (a lost tablet, a leaked code).
+            SQLite::Statement end{*db_, "DELETE FROM auth_sessions WHERE subject = ?"};
+            end.bind(1, std::string{subject});
+            SQLite::Transaction both{*db_};
             q.exec();
+            end.exec();
+            both.commit();
             return true;
         } catch (const SQLite::Exception& e) {
             return storage_failed(e);

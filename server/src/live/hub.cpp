@@ -56,6 +56,14 @@ void hub::subscribe(const std::shared_ptr<subscriber>& who, std::string_view top
     if (std::find(subs.begin(), subs.end(), who) == subs.end()) subs.push_back(who);
 }
 
+void hub::drop_all() {
+    for (auto& [k, b] : boards_) {
+        b.subscribers.clear();
+        b.passing = false;
+        b.cursor = 0;
+    }
+}
+
 // Removes `who`, keeping a pass's cursor on the subscriber it would have reached next.
 void hub::remove(board& b, const subscriber* who) {
     auto it = std::find_if(b.subscribers.begin(), b.subscribers.end(),

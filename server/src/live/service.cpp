@@ -723,6 +723,16 @@ struct service::impl {
         return out;
     }
 
+    handled definition(const json& req) const {
+        auto doc = app::definition_document(log, state);
+        if (!doc) return refuse(req.at("id"), {"storage_failed", doc.error().message, ""});
+        handled out;
+        out.reply = ok_reply(req.at("id"), {{"seq", state.seq},
+                                            {"rules_version", state.rules_version},
+                                            {"event", std::move(doc.value())}});
+        return out;
+    }
+
     handled preview(const client& from, const json& req) const {
         auto read = read_sheet(from, req.at("sheet"));
         if (auto* r = std::get_if<refusal>(&read)) return refuse(req.at("id"), *r);
@@ -865,6 +875,20 @@ struct service::impl {
         handled out;
         out.reply = ok_reply(req.at("id"),
                              {{"subject", subject}, {"role", role_name(*r)}, {"secret", *code}});
+        out.ends_sessions_of = subject;
+        return out;
+    }
+    // ----- displays (displays.hpp) ------------------------------------------------------------
+
+    display_settings_ptr displays;
+
+    handled control_display(const client& from, const json& req) {
+        auto read = read_display_control(
+            req, [this](const std::string& topic) { return boards.contains(topic); });
+        if (auto* r = std::get_if<display_refusal>(&read))
+            return refuse(req.at("id"), {r->code, r->message, r->path});
+        auto out = commit(from, req, std::get<sc::display_configured>(std::move(read)));
+        if (out.committed) displays = std::make_shared<const display_settings>(state.displays);
         return out;
     }
 };
@@ -874,6 +898,7 @@ store::result<std::unique_ptr<service>> service::open(store::log_store& log, aut
     auto p = std::make_unique<impl>(log, codes, options);
     auto started = p->start();
     if (!started) return started.error();
+    p->displays = std::make_shared<const display_settings>(p->state.displays);
     return std::unique_ptr<service>(new service(std::move(p)));
 }
 
@@ -888,8 +913,9 @@ const std::set<std::string, std::less<>> judges{"judge.assignments", "sheet.prev
 const std::set<std::string, std::less<>> jury{"sheet.approve",      "run.set_status",
                                               "scenario.set_phase", "protest.file",
                                               "protest.rule",       "event.progress"};
-const std::set<std::string, std::less<>> organisers{"auth.issue", "board.freeze", "board.reveal",
-                                                    "rules.preview", "rules.apply"};
+const std::set<std::string, std::less<>> organisers{
+    "auth.issue",  "board.freeze",    "board.reveal", "rules.preview",
+    "rules.apply", "display.control", "display.list", "event.get"};
 } // namespace
 
 bool service::known_type(std::string_view type) {
@@ -917,6 +943,7 @@ handled service::handle(const client& from, const json& req) {
     if (type == "sheet.preview") return p.preview(from, req);
     if (type == "judge.assignments") return p.assignments(from, req);
     if (type == "event.progress") return p.progress(req);
+    if (type == "event.get") return p.definition(req);
     if (type == "sheet.approve") return p.approve(from, req);
     if (type == "run.set_status") return p.set_status(from, req);
     if (type == "scenario.set_phase") return p.set_phase(from, req);
@@ -927,6 +954,7 @@ handled service::handle(const client& from, const json& req) {
     if (type == "rules.preview") return p.rules_preview(req);
     if (type == "rules.apply") return p.rules_apply(from, req);
     if (type == "auth.issue") return p.issue(req);
+    if (type == "display.control") return p.control_display(from, req);
     return impl::refuse(req.at("id"), {"unknown_type", "no message type '" + type + "'", "type"});
 }
 
@@ -946,6 +974,8 @@ std::string service::standings_json() const {
 }
 
 std::int64_t service::seq() const { return impl_->state.seq; }
+
+display_settings_ptr service::displays() const { return impl_->displays; }
 
 store::result<store::done> service::checkpoint() {
     auto saved = app::save_checkpoint(impl_->log, impl_->state);

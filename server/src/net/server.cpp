@@ -3,6 +3,7 @@
 #include "aplc/app/event_database.hpp"
 #include "aplc/export/export_writer.hpp"
 #include "aplc/export/pdf_export.hpp"
+#include "aplc/live/displays.hpp"
 #include "aplc/live/hub.hpp"
 #include "aplc/live/inbound.hpp"
 #include "aplc/store/log_store.hpp"
@@ -132,6 +133,9 @@ struct server_state {
     std::unordered_map<const session_base*, std::weak_ptr<session_base>> sessions;
     bool stopping = false;
     std::string origin; // "http://127.0.0.1:8080"
+    // The displays' settings as the app thread made them last, and display name -> connections.
+    live::display_settings_ptr displays;
+    std::map<std::string, int, std::less<>> displays_connected;
 
     server_state(asio::io_context& n, asio::io_context& a, asio::thread_pool& p,
                  asio::thread_pool& x, live::service& s, live::auth& c, const server_options& o)
@@ -150,7 +154,26 @@ public:
     virtual ~session_base() = default;
     virtual void sweep(clock::time_point now) = 0;
     virtual void shutdown() = 0;
+    // server_state::displays has changed: a display sends the setting it follows if that did.
+    virtual void displays_changed() = 0;
+    // A new code was issued for `subject`: a session signed in as it ends.
+    virtual void code_reissued(std::string_view subject) = 0;
 };
+
+// The connections still open (the map holds weak references: a closing one may be gone).
+std::vector<std::shared_ptr<session_base>> open_sessions(server_state& s) {
+    std::vector<std::shared_ptr<session_base>> open;
+    open.reserve(s.sessions.size());
+    for (auto& [p, w] : s.sessions)
+        if (auto sp = w.lock()) open.push_back(std::move(sp));
+    return open;
+}
+
+// On the network thread: the displays' settings after a display.control commit.
+void install_displays(server_state& s, live::display_settings_ptr settings) {
+    s.displays = std::move(settings);
+    for (auto& sp : open_sessions(s)) sp->displays_changed();
+}
 
 std::string_view mime_type(const std::filesystem::path& p) {
     static const std::map<std::string, std::string_view, std::less<>> types{
@@ -180,8 +203,89 @@ bool allowed_origin(const server_state& s, std::string_view origin, std::string_
 
 // ----- official exports ------------------------------------------------------------------------
 
-// Makes one export (`name`: results.json, results.xlsx, results.pdf, letters/<team>.pdf) from
-// the log at `db`, in memory. Errors: not_found for another name or team, else the export's.
+// A temporary file for one export, and its bytes once written (the file is removed).
+std::filesystem::path temp_export_path(std::string_view extension) {
+    static std::atomic<int> counter{0};
+    return std::filesystem::temp_directory_path() /
+           ("aplc-export-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+            std::string{extension});
+}
+
+std::string take_file(const std::filesystem::path& path) {
+    std::string body;
+    {
+        std::ifstream in{path, std::ios::binary};
+        std::ostringstream bytes;
+        bytes << in.rdbuf();
+        body = bytes.str();
+    }
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    return body;
+}
+
+exports::export_error store_export_error(const store::store_error& e) {
+    return {std::string{store::code_name(e.code)}, e.message};
+}
+
+// log-check.json: what `aplc verify` checks (the hash chain, the checkpoint), as JSON.
+exports::outcome<std::string> log_check_json(const store::log_store& log) {
+    auto check = app::check_log(log);
+    if (!check) return store_export_error(check.error());
+    const auto& chain = check->chain;
+    json out{{"ok", check->ok()},
+             {"checked_at", app::now_utc()},
+             {"entries", chain.entries},
+             {"last_hash", store::to_hex(chain.last_hash)},
+             {"first_bad", chain.first_bad ? json(*chain.first_bad) : json(nullptr)},
+             {"problem", chain.problem},
+             {"checkpoint", check->checkpoint_seq ? json{{"seq", *check->checkpoint_seq},
+                                                         {"matches", check->checkpoint_matches}}
+                                                  : json(nullptr)}};
+    return out.dump();
+}
+
+// backup.sqlite: a consistent copy of the whole database (SQLite's online backup), taken while
+// the app thread goes on writing.
+exports::outcome<std::string> backup_copy(const store::log_store& log) {
+    const auto path = temp_export_path(".sqlite");
+    if (auto copied = log.backup_to(path.string()); !copied) {
+        std::error_code ignored;
+        std::filesystem::remove(path, ignored);
+        return store_export_error(copied.error());
+    }
+    return take_file(path);
+}
+
+// history/<scenario>/<entrant>.json: every entry about one run, for the organiser's review.
+exports::outcome<std::string> history_json(const store::log_store& log, std::string_view run) {
+    const auto slash = run.find('/');
+    if (slash == std::string_view::npos || run.find('/', slash + 1) != std::string_view::npos)
+        return exports::export_error{"not_found", "a history is history/<scenario>/<entrant>.json"};
+    const auto scenario = run.substr(0, slash);
+    const auto entrant = run.substr(slash + 1);
+    auto state = app::replay(log);
+    if (!state) return store_export_error(state.error());
+    const auto& ev = state->definition;
+    if (std::none_of(ev.scenarios.begin(), ev.scenarios.end(),
+                     [&](const scoring::scenario& s) { return s.id.value == scenario; }))
+        return exports::export_error{"not_found", "no scenario '" + std::string{scenario} + "'"};
+    if (std::none_of(ev.teams.begin(), ev.teams.end(), [&](const scoring::team& t) {
+            return t.id.value == entrant ||
+                   std::any_of(t.members.begin(), t.members.end(),
+                               [&](const scoring::member& m) { return m.id.value == entrant; });
+        }))
+        return exports::export_error{"not_found",
+                                     "no team or member '" + std::string{entrant} + "'"};
+    auto entries = app::run_history(log, scenario, entrant);
+    if (!entries) return store_export_error(entries.error());
+    return json{{"scenario", scenario}, {"entrant", entrant}, {"entries", std::move(*entries)}}
+        .dump();
+}
+
+// Makes one export (`name`: results.json, results.xlsx, results.pdf, letters/<team>.pdf,
+// log-check.json, backup.sqlite, history/<scenario>/<entrant>.json) from the log at `db`, in
+// memory. Errors: not_found for another name or team, else the export's.
 exports::outcome<std::string> make_export(const std::string& db, const std::string& name) {
     using exports::export_error;
     static const std::map<std::string, exports::export_format, std::less<>> documents{
@@ -189,12 +293,16 @@ exports::outcome<std::string> make_export(const std::string& db, const std::stri
         {"results.xlsx", exports::export_format::xlsx},
         {"results.pdf", exports::export_format::pdf}};
     const bool letter = name.starts_with("letters/") && name.ends_with(".pdf");
+    const bool history = name.starts_with("history/") && name.ends_with(".json");
+    const bool upkeep = name == "log-check.json" || name == "backup.sqlite" || history;
     auto doc = documents.find(name);
-    if (doc == documents.end() && !letter)
+    if (doc == documents.end() && !letter && !upkeep)
         return export_error{"not_found", "no export '" + name + "'"};
     auto log = store::log_store::open(db, store::open_mode::read_only);
-    if (!log)
-        return export_error{std::string{store::code_name(log.error().code)}, log.error().message};
+    if (!log) return store_export_error(log.error());
+    if (name == "log-check.json") return log_check_json(**log);
+    if (name == "backup.sqlite") return backup_copy(**log);
+    if (history) return history_json(**log, std::string_view{name}.substr(8, name.size() - 13));
     auto r = exports::load_results(**log, app::now_utc());
     if (!r) return r.error();
     std::string team;
@@ -205,22 +313,10 @@ exports::outcome<std::string> make_export(const std::string& db, const std::stri
                          [&](const scoring::team& t) { return t.id.value == team; }))
             return export_error{"not_found", "no team '" + team + "'"};
     }
-    static std::atomic<int> counter{0};
-    const auto path =
-        std::filesystem::temp_directory_path() /
-        ("aplc-export-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-         std::filesystem::path{name}.extension().string());
+    const auto path = temp_export_path(std::filesystem::path{name}.extension().string());
     auto failed = letter ? exports::write_team_letter(*r, team, path.string())
                          : exports::write_export(*r, doc->second, path.string());
-    std::string body;
-    if (!failed) {
-        std::ifstream in{path, std::ios::binary};
-        std::ostringstream bytes;
-        bytes << in.rdbuf();
-        body = bytes.str();
-    }
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
+    auto body = take_file(path);
     if (failed) return *failed;
     return body;
 }
@@ -235,7 +331,10 @@ public:
     ws_session(server_state& s, Stream&& stream, std::string address)
         : s_{s}, ws_{std::move(stream)}, address_{std::move(address)} {}
 
-    ~ws_session() override { --s_.stats.connections[who_.who]; }
+    ~ws_session() override {
+        --s_.stats.connections[who_.who];
+        count_display(-1);
+    }
 
     template <class Request> void start(Request req) {
         ++s_.stats.connections[who_.who];
@@ -272,12 +371,21 @@ public:
             return;
         }
         if (writing_ && now - write_started_ > s_.options.slow_client) close_slow();
-        if (!who_.subject.empty() && std::chrono::system_clock::now() >= expires_) end_session();
+        if (!who_.subject.empty() && std::chrono::system_clock::now() >= expires_)
+            end_session("token_expired", "your session has expired: sign in again");
     }
 
     void shutdown() override {
         if (closing_) return;
         begin_close(websocket::close_code::going_away, "the server is stopping");
+    }
+
+    void displays_changed() override { push_display_config(); }
+
+    void code_reissued(std::string_view subject) override {
+        if (who_.subject != subject) return;
+        end_session("code_reissued", "a new code was issued for " + std::string{subject} +
+                                         ": sign in with the new code");
     }
 
 private:
@@ -333,7 +441,8 @@ private:
         if (auto* r = std::get_if<live::inbound_refusal>(&inbound))
             return reply_error(r->re, r->code, r->message, r->path);
         auto& [msg, type, re] = std::get<live::inbound_message>(inbound);
-        if (!who_.subject.empty() && std::chrono::system_clock::now() >= expires_) end_session();
+        if (!who_.subject.empty() && std::chrono::system_clock::now() >= expires_)
+            end_session("token_expired", "your session has expired: sign in again");
         if (!live::service::allowed(who_.who, type))
             return who_.who == live::role::public_viewer
                        ? reply_error(re, "not_signed_in", "sign in first to send " + type)
@@ -344,6 +453,7 @@ private:
         if (type == "auth.sign_out") return sign_out(re);
         if (type == "board.subscribe") return subscribe(msg);
         if (type == "board.unsubscribe") return unsubscribe(msg);
+        if (type == "display.list") return list_displays(re);
         to_app(std::move(msg));
     }
 
@@ -353,6 +463,7 @@ private:
                                 msg = std::move(msg)]() mutable {
             auto& st = self->s_;
             const auto began = clock::now();
+            const auto displays_before = st.app.displays();
             live::handled out = st.app.handle(from, msg);
             if (out.committed) {
                 st.stats.commit_took(clock::now() - began);
@@ -366,7 +477,15 @@ private:
                 if (!code.empty()) ++self->s_.stats.errors[code];
                 self->send(std::make_shared<const std::string>(reply));
             });
+            if (!out.ends_sessions_of.empty())
+                asio::post(st.net, [&st, subject = std::move(out.ends_sessions_of)] {
+                    for (auto& sp : open_sessions(st)) sp->code_reissued(subject);
+                });
             if (!out.committed) return;
+            if (auto displays = st.app.displays(); displays != displays_before)
+                asio::post(st.net, [&st, displays = std::move(displays)] {
+                    install_displays(st, displays);
+                });
             std::this_thread::yield();
             auto boards = st.app.refresh();
             st.stats.board_changes.fetch_add(boards.size(), std::memory_order_relaxed);
@@ -398,6 +517,7 @@ private:
                         {"subject", result->who.subject},
                         {"token", result->token},
                         {"expires_at", result->expires_at}}.dump()));
+                    self->push_display_config();
                 });
         });
     }
@@ -410,13 +530,10 @@ private:
         send(std::make_shared<const std::string>(json{{"type", "ok"}, {"re", re}}.dump()));
     }
 
-    void end_session() {
+    void end_session(std::string_view code, const std::string& message) {
         become({}, {}, {});
         send(std::make_shared<const std::string>(
-            json{{"type", "session.ended"},
-                 {"code", "token_expired"},
-                 {"message", "your session has expired: sign in again"}}
-                .dump()));
+            json{{"type", "session.ended"}, {"code", code}, {"message", message}}.dump()));
     }
 
     [[nodiscard]] live::board_view view() const {
@@ -429,8 +546,11 @@ private:
     void become(live::principal who, std::string token, std::chrono::system_clock::time_point exp) {
         const auto before = view();
         --s_.stats.connections[who_.who];
+        count_display(-1);
         who_ = std::move(who);
         ++s_.stats.connections[who_.who];
+        count_display(+1);
+        config_sent_.reset();
         token_ = std::move(token);
         expires_ = exp;
         if (view() == before) return;
@@ -440,6 +560,42 @@ private:
             versions_[topic] = 0;
             if (auto snap = s_.hub.current(topic, view())) deliver(snap);
         }
+    }
+
+    // ----- displays (live/displays.hpp) -----
+    // Counts this connection under its display name, for display.list.
+    void count_display(int change) {
+        if (who_.who != live::role::display) return;
+        auto it =
+            s_.displays_connected.try_emplace(std::string{live::display_name_of(who_.subject)}, 0)
+                .first;
+        if ((it->second += change) <= 0) s_.displays_connected.erase(it);
+    }
+
+    // A display is sent the setting it follows when it signs in and each time that changes.
+    void push_display_config() {
+        if (who_.who != live::role::display || !s_.displays) return;
+        auto push = s_.displays->push_for(live::display_name_of(who_.subject));
+        if (!push || (config_sent_ && *config_sent_ == *push)) return;
+        config_sent_ = push;
+        send(std::move(push));
+    }
+
+    // The codes issued come from the auth thread (SQLite); who is connected and what each
+    // display follows are the network thread's.
+    void list_displays(const json& re) {
+        asio::post(s_.auth_pool, [self = this->shared_from_this(), re] {
+            auto issued = self->s_.codes.subjects(live::role::display);
+            auto& net = self->s_.net;
+            asio::post(net, [self = std::move(self), re, issued = std::move(issued)] {
+                if (!issued)
+                    return self->reply_error(re, issued.error().code, issued.error().message);
+                json reply = self->s_.displays->list(*issued, self->s_.displays_connected);
+                reply["type"] = "ok";
+                reply["re"] = re;
+                self->send(std::make_shared<const std::string>(reply.dump()));
+            });
+        });
     }
 
     // ----- boards -----
@@ -547,6 +703,7 @@ private:
     std::chrono::system_clock::time_point expires_{};
     std::set<std::string> topics_;
     std::map<std::string, std::int64_t, std::less<>> versions_; // newest version sent per topic
+    std::shared_ptr<const std::string> config_sent_;            // the display.config sent last
     std::vector<outgoing> queue_; // a few entries at most: one per topic, plus replies
     std::size_t queued_replies_ = 0;
     bool writing_ = false;
@@ -677,13 +834,18 @@ private:
                                   name = std::move(name), token = auth.substr(7)]() mutable {
             auto& st = self->s_;
             auto who = st.codes.resume(token, std::chrono::system_clock::now());
-            if (!who ||
-                (who->who.who != live::role::organiser && who->who.who != live::role::head_judge)) {
+            // The backup holds the sign-in tables (hashes): organisers only.
+            const bool organisers_only = name == "backup.sqlite";
+            if (!who || (who->who.who != live::role::organiser &&
+                         (organisers_only || who->who.who != live::role::head_judge))) {
                 std::string code = who ? "forbidden" : who.error().code;
-                return asio::post(st.net, [self, req = std::move(req), code] {
+                return asio::post(st.net, [self, req = std::move(req), code, organisers_only] {
                     self->write(json_response(
                         req,
-                        json{{"code", code}, {"message", "organisers and head judges only"}}.dump(),
+                        json{{"code", code},
+                             {"message", organisers_only ? "organisers only"
+                                                         : "organisers and head judges only"}}
+                            .dump(),
                         code == "forbidden" ? http::status::forbidden
                                             : http::status::unauthorized));
                 });
@@ -714,10 +876,11 @@ private:
             auto res = json_response(req, body);
             const auto ext = std::filesystem::path{name}.extension().string();
             res.set(http::field::content_type,
-                    ext == ".pdf"    ? "application/pdf"
-                    : ext == ".xlsx" ? "application/vnd.openxmlformats-officedocument."
-                                       "spreadsheetml.sheet"
-                                     : "application/json");
+                    ext == ".pdf"      ? "application/pdf"
+                    : ext == ".xlsx"   ? "application/vnd.openxmlformats-officedocument."
+                                         "spreadsheetml.sheet"
+                    : ext == ".sqlite" ? "application/vnd.sqlite3"
+                                       : "application/json");
             res.set(http::field::content_disposition,
                     "attachment; filename=\"" + std::filesystem::path{name}.filename().string() +
                         "\"");
@@ -831,11 +994,7 @@ void schedule_sweep(server_state& s, asio::steady_timer& timer) {
     timer.async_wait([&s, &timer](beast::error_code ec) {
         if (ec || s.stopping) return;
         const auto now = clock::now();
-        std::vector<std::shared_ptr<session_base>> live_sessions;
-        live_sessions.reserve(s.sessions.size());
-        for (auto& [p, w] : s.sessions)
-            if (auto sp = w.lock()) live_sessions.push_back(std::move(sp));
-        for (auto& sp : live_sessions) sp->sweep(now);
+        for (auto& sp : open_sessions(s)) sp->sweep(now);
         schedule_sweep(s, timer);
     });
 }
@@ -844,15 +1003,20 @@ void schedule_sweep(server_state& s, asio::steady_timer& timer) {
 
 int serve(live::service& app, live::auth& codes, const server_options& options, std::ostream& out,
           std::ostream& err) {
+    // Destroyed in reverse order: the contexts first, and with `net` the connections its
+    // unrun handlers still hold, while the state they point into and the TLS context of their
+    // streams still exist.
+    std::optional<ssl::context> tls;
+    std::optional<server_state> state;
     asio::io_context net{1};
     asio::io_context app_ctx{1};
     asio::thread_pool auth_pool{1};
     asio::thread_pool export_pool{1};
-    server_state s{net, app_ctx, auth_pool, export_pool, app, codes, options};
+    server_state& s = state.emplace(net, app_ctx, auth_pool, export_pool, app, codes, options);
     for (const auto& b : app.all_boards()) s.hub.publish(b);
+    s.displays = app.displays();
     s.stats.seq = app.seq();
 
-    std::optional<ssl::context> tls;
     if (!options.tls_cert.empty()) {
         tls.emplace(ssl::context::tls_server);
         beast::error_code ec;
@@ -900,10 +1064,7 @@ int serve(live::service& app, live::auth& codes, const server_options& options, 
         s.stopping = true;
         l->stop();
         sweeper.cancel();
-        std::vector<std::shared_ptr<session_base>> open;
-        for (auto& [p, w] : s.sessions)
-            if (auto sp = w.lock()) open.push_back(std::move(sp));
-        for (auto& sp : open) sp->shutdown();
+        for (auto& sp : open_sessions(s)) sp->shutdown();
         grace.expires_after(std::chrono::milliseconds{500});
         grace.async_wait([&](beast::error_code) { net.stop(); });
     });
@@ -931,6 +1092,8 @@ int serve(live::service& app, live::auth& codes, const server_options& options, 
     app_thread.join();
     auth_pool.join();
     export_pool.join();
+    // The hub's references go now; the connections held by unrun handlers go with `net`.
+    s.hub.drop_all();
     out << "stopped" << std::endl;
     return 0;
 }

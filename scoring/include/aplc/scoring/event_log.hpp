@@ -77,11 +77,25 @@ struct protest_ruled {
     bool upheld = false;
     std::string reason;
 };
+// What a named hall display shows (docs/protocol.md, Displays): the boards it rotates through,
+// each for its seconds, and its colour theme. Presentation, not results: it is in the log so
+// that a restarted server tells every display the same as before.
+struct display_view {
+    std::string topic; // a board: "overall", "scenario/<id>", "day/<n>", "latest"
+    int seconds = 0;
+    friend bool operator==(const display_view&, const display_view&) = default;
+};
+struct display_configured {
+    std::string display; // the name in "display:<name>", or "*": every display without its own
+    std::vector<display_view> views;
+    std::string theme; // "dark", "light" or "contrast"; empty: the display keeps its own
+    friend bool operator==(const display_configured&, const display_configured&) = default;
+};
 
 using log_action =
     std::variant<event_defined, team_set, judge_set, panel_set, sheet_submitted, sheet_corrected,
                  sheet_withdrawn, sheet_approved, run_status_set, scenario_phase_set, board_frozen,
-                 board_revealed, protest_filed, protest_ruled>;
+                 board_revealed, protest_filed, protest_ruled, display_configured>;
 
 // One entry as the fold sees it. `at` and `actor` are views valid during apply(); the fold
 // records the entry's seq, not copies of them.
@@ -104,6 +118,12 @@ struct protest_state {
     std::int64_t filed_seq = 0;
     protest_filed filed;
     std::optional<protest_ruled> ruling;
+};
+
+struct display_state {
+    std::int64_t seq = 0; // the entry that set it
+    display_configured setting;
+    friend bool operator==(const display_state&, const display_state&) = default;
 };
 
 // "scenario\x1fentrant\x1fjudge": one sheet slot per judge, entrant and scenario.
@@ -129,6 +149,7 @@ struct event_state {
     std::map<std::string, scenario_phase> phases;
     std::map<std::string, int> frozen; // board -> rows revealed so far (0: none)
     std::map<std::string, protest_state> protests;
+    std::map<std::string, display_state> displays; // by display name ("*": the default)
 
     // The definition with the current sheets and rulings: what compute_standings() scores.
     [[nodiscard]] event scored_event() const;

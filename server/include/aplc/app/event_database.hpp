@@ -8,6 +8,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <limits>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -43,6 +44,30 @@ struct import_summary {
 // importing the same file again stores nothing. The document must have passed load_event().
 store::result<import_summary> import_event(store::log_store& log, const nlohmann::json& doc,
                                            const std::string& actor, const std::string& at);
+
+// The event document (schemas/event.schema.json, without sheets and runs) the state's
+// definition was made from: the last event.defined entry's document with the team, judge and
+// panel changes after it applied, as the organiser's console edits it. Errors: the store's, or
+// `corrupt` when a definition entry is not what its kind says.
+store::result<nlohmann::json> definition_document(const store::log_store& log,
+                                                  const scoring::event_state& state);
+
+// Every entry about one run (a scenario and an entrant), oldest first: its sheets as submitted,
+// corrected, withdrawn and approved, its run rulings, its protests and their rulings, each as
+// {seq, at, actor, device, kind, body} (docs/log.md has the bodies). Errors: the store's;
+// corrupt for an entry that does not decode.
+store::result<nlohmann::json> run_history(const store::log_store& log, std::string_view scenario,
+                                          std::string_view entrant);
+
+// What `aplc verify` and the organiser's log check report: the hash chain, and whether the
+// newest checkpoint (outside the chain) gives exactly the standings a full replay gives.
+struct log_check {
+    store::verify_report chain;
+    std::optional<std::int64_t> checkpoint_seq; // the newest checkpoint's entry, if any
+    bool checkpoint_matches = true;             // false: it was changed, rebuild it
+    [[nodiscard]] bool ok() const { return !chain.first_bad && checkpoint_matches; }
+};
+store::result<log_check> check_log(const store::log_store& log);
 
 // The current time as the log records it: ISO 8601 UTC with milliseconds.
 std::string now_utc();

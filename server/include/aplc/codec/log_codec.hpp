@@ -26,6 +26,11 @@ encoded_entry encode_action(const scoring::log_action& action);
 
 nlohmann::json encode_sheet(const scoring::sheet& s);
 
+// A display's setting as display.configured bodies and checkpoints hold it: {display, views:
+// [{topic, seconds}], theme?}. decode_display throws nlohmann::json's exceptions on another shape.
+nlohmann::json encode_display(const scoring::display_configured& d);
+scoring::display_configured decode_display(const nlohmann::json& j);
+
 // Errors: a problem whose path is "kind" for an unknown kind, and "body" or "body.<member>" for a
 // body that does not decode (a body that is not JSON at all is reported as "body" first).
 std::variant<scoring::log_action, scoring::problem> decode_action(std::string_view kind,

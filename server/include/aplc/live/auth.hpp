@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace aplc::live {
 
@@ -67,7 +68,8 @@ public:
 
     // Issues a new code for a judge (`judge`, `head_judge`: subject is the judge id) or a display
     // (`display`: subject is "display:<name>"), replacing any earlier one, and returns it in
-    // plain text (six digits for judges, ten for displays). Errors: bad_subject, storage_failed.
+    // plain text (six digits for judges, ten for displays). The subject's stored sessions end
+    // (resume refuses their tokens). Errors: bad_subject, storage_failed.
     virtual auth_result<std::string> issue(role r, std::string_view subject) = 0;
 
     // Checks `secret` for `subject` and opens a session. `address` is the client's IP address,
@@ -80,6 +82,10 @@ public:
 
     // Ends the session of a token (nothing happens for an unknown token).
     virtual void sign_out(std::string_view token) = 0;
+
+    // The subjects holding a code for role `r` (e.g. every "display:<name>" issued), in order.
+    // Errors: storage_failed.
+    virtual auth_result<std::vector<std::string>> subjects(role r) = 0;
 };
 
 } // namespace aplc::live

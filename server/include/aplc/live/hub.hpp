@@ -53,6 +53,9 @@ public:
     void unsubscribe(const subscriber* who, std::string_view topic, board_view view);
     // Every subscription of `who` (a closed connection).
     void drop(const subscriber* who);
+    // Every subscription of everyone (the server stops: the connections must be released while
+    // the context their sockets belong to still exists).
+    void drop_all();
 
     [[nodiscard]] std::size_t subscriptions() const;
     [[nodiscard]] std::uint64_t published() const { return published_; }

@@ -4,6 +4,7 @@
 // commit recomputes the standings and the boards. No network here: the server hands it requests
 // that have passed their schema, on one thread (the app strand), and sends what it returns.
 #include "aplc/live/auth.hpp"
+#include "aplc/live/displays.hpp"
 #include "aplc/live/hub.hpp"
 #include "aplc/scoring/event_log.hpp"
 #include "aplc/scoring/rulebook.hpp"
@@ -33,6 +34,8 @@ struct handled {
     std::string reply;      // the whole {"type":"ok"|"error",...} message
     bool committed = false; // an entry was appended
     std::string error_code; // empty on success
+    // auth.issue: the subject whose sessions end (its old code no longer signs anyone in)
+    std::string ends_sessions_of;
 };
 
 struct service_options {
@@ -72,6 +75,10 @@ public:
     [[nodiscard]] std::string standings_json() const;
 
     [[nodiscard]] std::int64_t seq() const;
+
+    // What each named display follows (displays.hpp), as of the newest entry: a new object after
+    // each display.control commit, so a different pointer means changed settings.
+    [[nodiscard]] display_settings_ptr displays() const;
 
     // Saves a checkpoint of the current state (at stop, and every checkpoint_every entries).
     store::result<store::done> checkpoint();

@@ -1,0 +1,232 @@
+// The event editor: the event document from `event.get`, changed by importing teams and judges
+// from CSV and scenarios and rules from JSON, or by assigning judges to panels and roles; then
+// checked with `rules.preview` (each problem shown beside the file or table it comes from) and
+// stored with `rules.apply` (docs/protocol.md). Sheets stay in the log and are rescored.
+import { describe_error, make_uuid } from "/shared/connection.js";
+import { read_judges, read_teams } from "./csv.js";
+
+const $ = (id) => document.getElementById(id);
+let conn = null;
+let current = null; // the event.get reply: {seq, rules_version, event}
+let candidate = null; // the document checked last, ready for rules.apply
+let sources = {}; // where the candidate's teams and judges came from: {teams: rows[], judges: rows[]}
+
+function el(tag, attrs = {}, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+        if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v);
+    }
+    e.append(...children);
+    return e;
+}
+
+/** The judges of the event as `event.get` gave them last ([] before it answered). */
+export const event_judges = () => current?.event?.judges ?? [];
+
+/** Asks the server for the event document and shows it. */
+export async function load_event(c) {
+    conn = c;
+    try {
+        current = await conn.request({ type: "event.get" });
+    } catch (err) {
+        $("event-summary").textContent = describe_error(err);
+        return;
+    }
+    const ev = current.event;
+    $("event-summary").textContent = `${ev.event.name} · rules version ${current.rules_version} · ` +
+        `${ev.teams.length} teams · ${ev.judges.length} judges · ${ev.scenarios.length} scenarios`;
+    render_panels(ev);
+}
+
+// ----- panels and roles ---------------------------------------------------------------------
+
+function render_panels(ev) {
+    const judged = ev.scenarios.filter((s) => Array.isArray(s.panel) || s.roles);
+    const head = el("tr", {}, el("th", { scope: "col", text: "Scenario" }),
+        ...ev.judges.map((j) => el("th", { scope: "col", title: j.name, text: j.id })),
+        el("th", { scope: "col", text: "Roles" }));
+    const rows = judged.map((s) => {
+        const tr = el("tr", { "data-scenario": s.id }, el("th", { scope: "row", text: s.name }));
+        for (const j of ev.judges) {
+            const td = el("td", { class: "pick" });
+            if (Array.isArray(s.panel)) {
+                const box = el("input", { type: "checkbox", "data-judge": j.id, "aria-label": `${j.id} ${j.name} on the ${s.name} panel` });
+                box.checked = s.panel.includes(j.id);
+                td.append(box);
+            }
+            tr.append(td);
+        }
+        const roles = el("td", { class: "roles" });
+        for (const [role, judge] of Object.entries(s.roles || {})) {
+            const id = `role-${s.id}-${role}`;
+            const select = el("select", { id, "data-role": role },
+                ...ev.judges.map((j) => el("option", { value: j.id, text: `${j.id} ${j.name}` })));
+            select.value = judge;
+            roles.append(el("span", { class: "role" }, el("label", { for: id, text: role.replace(/_/g, " ") }), select));
+        }
+        tr.append(roles);
+        return tr;
+    });
+    $("panels").replaceChildren(
+        el("caption", { class: "visually-hidden", text: "Judges on each scenario's panel, and its role judges" }),
+        el("thead", {}, head), el("tbody", {}, ...rows));
+}
+
+// The document with the panels and roles as the table shows them.
+function with_panels(doc) {
+    for (const tr of $("panels").querySelectorAll("tbody tr")) {
+        const s = doc.scenarios.find((x) => x.id === tr.dataset.scenario);
+        if (!s) continue; // the imported JSON replaced the scenarios: its panels stand
+        if (Array.isArray(s.panel)) {
+            const ticked = [...tr.querySelectorAll("input[data-judge]")].filter((b) => b.checked).map((b) => b.dataset.judge);
+            // Judges who stay keep their order; new ones follow in the judges' order.
+            s.panel = [...s.panel.filter((j) => ticked.includes(j)), ...ticked.filter((j) => !s.panel.includes(j))];
+        }
+        for (const select of tr.querySelectorAll("select[data-role]")) s.roles[select.dataset.role] = select.value;
+    }
+    return doc;
+}
+
+// ----- import -----------------------------------------------------------------------------
+
+const targets = ["teams-file", "judges-file", "rules-file", "panels", "general"];
+
+function clear_problems() {
+    for (const t of targets) $(`${t}-problems`).replaceChildren();
+    for (const id of ["teams-file", "judges-file", "rules-file"]) $(id).removeAttribute("aria-invalid");
+}
+
+function show_problem(target, text) {
+    $(`${target}-problems`).append(el("li", { text }));
+    if (target.endsWith("-file")) $(target).setAttribute("aria-invalid", "true");
+}
+
+async function read_file(id) {
+    const file = $(id).files[0];
+    return file ? { name: file.name, text: await file.text() } : null;
+}
+
+// The candidate document: the current one with the chosen files and the panel table applied.
+// Problems found before the server sees it (CSV, JSON) are shown; returns null when any.
+async function build_candidate() {
+    let doc = structuredClone(current.event);
+    let ok = true;
+    sources = {};
+    const rules = await read_file("rules-file");
+    if (rules) {
+        let imported;
+        try {
+            imported = JSON.parse(rules.text);
+        } catch (err) {
+            show_problem("rules-file", `${rules.name} is not JSON: ${err.message}`);
+            ok = false;
+        }
+        if (imported && Array.isArray(imported)) doc.scenarios = imported;
+        else if (imported && imported.format) {
+            // A whole event document: its definition replaces this one (its sheets are not read).
+            doc = imported;
+            delete doc.sheets;
+            delete doc.runs;
+        } else if (imported && typeof imported === "object") {
+            for (const key of ["scenarios", "rankings"]) if (imported[key]) doc[key] = imported[key];
+            if (!imported.scenarios && !imported.rankings) {
+                show_problem("rules-file", `${rules.name} has neither "scenarios" nor "rankings" (nor is it a whole event file)`);
+                ok = false;
+            }
+        }
+    }
+    const teams = await read_file("teams-file");
+    if (teams) {
+        const r = read_teams(teams.text, doc.teams);
+        for (const p of r.problems) show_problem("teams-file", `${teams.name}${p.row ? `, row ${p.row}` : ""}: ${p.message}`);
+        ok = ok && !r.problems.length;
+        doc.teams = r.teams;
+        sources.teams = { name: teams.name, rows: r.rows };
+    }
+    const judges = await read_file("judges-file");
+    if (judges) {
+        const r = read_judges(judges.text);
+        for (const p of r.problems) show_problem("judges-file", `${judges.name}${p.row ? `, row ${p.row}` : ""}: ${p.message}`);
+        ok = ok && !r.problems.length;
+        doc.judges = r.judges;
+        sources.judges = { name: judges.name, rows: r.rows };
+    }
+    if (!rules) doc = with_panels(doc);
+    return ok ? doc : null;
+}
+
+// Shows a problem of the server's ({path, message}) beside its cause: a CSV row, the JSON file,
+// the panel table, or (anything else) under the buttons.
+function place_problem(p) {
+    const m = /^(teams|judges)\[(\d+)\](.*)$/.exec(p.path);
+    if (m && sources[m[1]]) {
+        const src = sources[m[1]];
+        show_problem(`${m[1]}-file`, `${src.name}, row ${src.rows[Number(m[2])]}${m[3] ? ` (${m[3].replace(/^\./, "")})` : ""}: ${p.message}`);
+    } else if (/^(scenarios|rankings)/.test(p.path)) {
+        show_problem($("rules-file").files[0] ? "rules-file" : "panels", `${p.path}: ${p.message}`);
+    } else {
+        show_problem("general", `${p.path || "the event"}: ${p.message}`);
+    }
+}
+
+const brief = (x) => (x === null ? "—" : Object.entries(x).map(([k, v]) => `${k} ${v}`).join(", "));
+
+async function check() {
+    clear_problems();
+    candidate = null;
+    $("event-apply").disabled = true;
+    $("changes").replaceChildren();
+    const status = $("event-msg");
+    status.className = "";
+    status.textContent = "Checking…";
+    const doc = await build_candidate();
+    if (!doc) { status.className = "error-text"; status.textContent = "Nothing was checked: mend the problems shown above."; return; }
+    try {
+        const reply = await conn.request({ type: "rules.preview", event: doc });
+        if (!reply.valid) {
+            reply.problems.forEach(place_problem);
+            status.className = "error-text";
+            status.textContent = `${reply.problems.length} problem(s): nothing can be applied until they are mended.`;
+            return;
+        }
+        candidate = doc;
+        $("event-apply").disabled = false;
+        status.className = "ok-text";
+        status.textContent = reply.changes.length
+            ? `No problems. Applying changes ${reply.changes.length} result(s) in the standings:`
+            : "No problems. The standings would not change.";
+        $("changes").replaceChildren(...reply.changes.slice(0, 30).map((c) =>
+            el("li", { text: `${c.board} · ${c.entrant}: ${brief(c.before)} → ${brief(c.after)}` })));
+        if (reply.changes.length > 30) $("changes").append(el("li", { text: `… and ${reply.changes.length - 30} more` }));
+    } catch (err) {
+        status.className = "error-text";
+        status.textContent = describe_error(err);
+    }
+}
+
+async function apply() {
+    if (!candidate) return;
+    const status = $("event-msg");
+    const what = ["teams-file", "judges-file", "rules-file"].map((id) => $(id).files[0]?.name).filter(Boolean);
+    const note = what.length ? `imported in the console: ${what.join(", ")}` : "panels and roles changed in the console";
+    try {
+        const reply = await conn.request({ type: "rules.apply", submission_id: `organiser-${make_uuid()}`, event: candidate, note });
+        status.className = "ok-text";
+        status.textContent = `Applied (entry #${reply.seq}): the sheets are rescored under the new definition.`;
+        $("changes").replaceChildren();
+        $("event-apply").disabled = true;
+        candidate = null;
+        for (const id of ["teams-file", "judges-file", "rules-file"]) $(id).value = "";
+        await load_event(conn);
+    } catch (err) {
+        status.className = "error-text";
+        status.textContent = describe_error(err);
+        if (err.reply?.problems) err.reply.problems.forEach(place_problem);
+    }
+}
+
+$("event-check").addEventListener("click", check);
+$("event-apply").addEventListener("click", apply);
+// Any edit makes the last check stale.
+for (const id of ["teams-file", "judges-file", "rules-file", "panels"])
+    $(id).addEventListener("change", () => { candidate = null; $("event-apply").disabled = true; });
