@@ -3,6 +3,7 @@
 // checked with `rules.preview` (each problem shown beside the file or table it comes from) and
 // stored with `rules.apply` (docs/protocol.md). Sheets stay in the log and are rescored.
 import { describe_error, make_uuid } from "/shared/connection.js";
+import { save_blob } from "./api.js";
 import { read_judges, read_teams } from "./csv.js";
 
 const $ = (id) => document.getElementById(id);
@@ -225,7 +226,18 @@ async function apply() {
     }
 }
 
+// The event as it is stored now, as an event file: the start of another database (`aplc serve
+// --db NEW --event FILE`), e.g. next year's event or a rehearsal.
+function download() {
+    if (!current?.event) return;
+    const text = `${JSON.stringify(current.event, null, 2)}\n`;
+    const link = save_blob(new Blob([text], { type: "application/json" }), `${current.event.event.id}.event.json`);
+    $("event-msg").className = "ok-text";
+    $("event-msg").replaceChildren(`The event file (rules version ${current.rules_version}, without sheets) is downloaded. `, link);
+}
+
 $("event-check").addEventListener("click", check);
+$("event-download").addEventListener("click", download);
 $("event-apply").addEventListener("click", apply);
 // Any edit makes the last check stale.
 for (const id of ["teams-file", "judges-file", "rules-file", "panels"])

@@ -4,6 +4,7 @@
 // verifies and the backup is an SQLite database.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { start_server, launch_browser, shot, repo_root, healthz_seq } from "./server.js";
@@ -72,6 +73,20 @@ test("the console imports teams from CSV, assigns judges, shows history, checks 
         assert.ok(await org.getByLabel(/^J04 .* on the Hostage Rescue in a Cell Block panel$/).isChecked());
         assert.ok(!(await org.getByLabel("J03 Takeshi Morimoto on the Hostage Rescue in a Cell Block panel").isChecked()));
         await org.locator("#live td", { hasText: "Singapore Prison Service ERT" }).waitFor();
+        // The stored event downloads as an event file that `aplc score` would read.
+        const [event_file] = await Promise.all([
+            org.waitForEvent("download"),
+            org.getByRole("button", { name: "Download the event file" }).click(),
+        ]);
+        assert.equal(event_file.suggestedFilename(), `${demo.event.id}.event.json`);
+        const stored = JSON.parse(readFileSync(await event_file.path(), "utf8"));
+        assert.equal(stored.teams[0].name, "Singapore Prison Service ERT");
+        assert.deepEqual(stored.teams[0].members, demo.teams[0].members, "members kept");
+        assert.deepEqual(stored.scenarios.find((x) => x.id === "hostage-rescue").panel, ["J01", "J02", "J04"]);
+        assert.equal(stored.sheets, undefined);
+        const binary = process.env.APLC_BINARY || path.join(repo_root, "build/debug/server/aplc");
+        const scored = spawnSync(binary, ["score", await event_file.path()], { encoding: "utf8" });
+        assert.equal(scored.status, 0, scored.stderr);
 
         // 4. The history of one run, from the progress matrix.
         await org.getByLabel("Scenario", { exact: true }).selectOption("riot-control");
