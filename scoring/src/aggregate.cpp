@@ -50,16 +50,21 @@ outcome<number> median_of(const std::vector<mark>& marks, std::vector<std::size_
     return *half;
 }
 
-// Marks as dropped the lowest (or highest) mark not dropped yet.
-// `less(i, j)` orders marks i and j; of equal lowest marks the earliest seat is dropped, of
-// equal highest marks the latest.
-template <class Less> void drop_extreme(std::vector<mark>& marks, bool highest, Less less) {
-    std::size_t pick = marks.size();
-    for (std::size_t i = 0; i < marks.size(); ++i) {
-        if (marks[i].dropped) continue;
-        if (pick == marks.size() || (highest ? !less(i, pick) : less(i, pick))) pick = i;
+// Trimming: drops the how.drop_low lowest of n marks, then the how.drop_high highest of those
+// left, by less(i, j); is_dropped(i) and drop(i) read and set mark i's flag. Selects directly
+// (k passes of n) rather than sorting: panels are small and k is 1 or 2. Ties: the earliest
+// seat among equal lows, the latest among equal highs, so the choice is deterministic.
+template <class Less, class IsDropped, class Drop>
+void trim(const value_def& how, std::size_t n, Less less, IsDropped is_dropped, Drop drop) {
+    for (int k = 0; k < how.drop_low + how.drop_high; ++k) {
+        bool highest = k >= how.drop_low;
+        std::size_t pick = n;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (is_dropped(i)) continue;
+            if (pick == n || (highest ? !less(i, pick) : less(i, pick))) pick = i;
+        }
+        if (pick < n) drop(pick);
     }
-    if (pick < marks.size()) marks[pick].dropped = true;
 }
 
 } // namespace
@@ -69,48 +74,49 @@ outcome<number> aggregate(const value_def& how, int designated_judge, std::vecto
     return aggregate(how, designated_judge, marks, positions);
 }
 
-namespace {
-
-// The common case of a panel: marks on one scale (0.5 steps, hundredths of a second) put over
-// one denominator, so dropping, summing and comparing are integer operations. Same rules and
-// results as the general path; nullopt when the marks do not fit (then the general path runs).
-std::optional<outcome<number>> integer_path(const value_def& how, std::vector<mark>& marks) {
+std::optional<outcome<number>> aggregate_integers(const value_def& how,
+                                                  std::span<const number* const> values,
+                                                  std::uint64_t& dropped) {
     bool applies = how.method == aggregate_method::sum || how.method == aggregate_method::mean ||
                    how.method == aggregate_method::trimmed;
-    if (!applies || marks.size() > 64) return std::nullopt;
-    std::array<const number*, 64> values; // only the first marks.size() are used
-    std::array<std::int64_t, 64> keys;
-    for (std::size_t i = 0; i < marks.size(); ++i) values[i] = &marks[i].value;
-    auto denominator = number::common_numerators(
-        std::span<const number* const>{values.data(), marks.size()}, keys);
+    if (!applies || values.empty() || values.size() > 64) return std::nullopt;
+    std::size_t n = values.size();
+    std::array<std::int64_t, 64> keys; // only the first n are used
+    auto denominator = number::common_numerators(values, keys);
     if (!denominator) return std::nullopt;
-    auto less = [&](std::size_t i, std::size_t j) { return keys[i] < keys[j]; };
-    auto drop = [&](bool highest) { drop_extreme(marks, highest, less); };
-    if (how.method == aggregate_method::trimmed) {
-        for (int i = 0; i < how.drop_low; ++i) drop(false);
-        for (int i = 0; i < how.drop_high; ++i) drop(true);
-    }
+    dropped = 0;
+    auto is_dropped = [&](std::size_t i) { return (dropped >> i & 1U) != 0; };
+    if (how.method == aggregate_method::trimmed)
+        trim(
+            how, n, [&](std::size_t i, std::size_t j) { return keys[i] < keys[j]; }, is_dropped,
+            [&](std::size_t i) { dropped |= std::uint64_t{1} << i; });
     int128 total = 0; // at most 64 terms below 2^62 in magnitude: no overflow
     std::int64_t kept = 0;
-    for (std::size_t i = 0; i < marks.size(); ++i) {
-        if (marks[i].dropped) continue;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (is_dropped(i)) continue;
         total += keys[i];
         ++kept;
     }
     bool mean = how.method == aggregate_method::mean ||
                 (how.method == aggregate_method::trimmed && how.then == aggregate_method::mean);
     auto value = number::ratio(total, mean ? int128{*denominator} * kept : *denominator);
-    if (!value)
-        return outcome<number>{rejection{errc::arithmetic_overflow, "a panel total is too large"}};
+    if (!value) return outcome<number>{overflow()};
     return outcome<number>{*value};
 }
-
-} // namespace
 
 outcome<number> aggregate(const value_def& how, int designated_judge, std::vector<mark>& marks,
                           std::vector<std::size_t>& pos) {
     if (marks.empty()) return rejection{errc::missing_value, "no judge's mark for " + how.of};
-    if (auto fast = integer_path(how, marks)) return std::move(*fast);
+    if (marks.size() <= 64) {
+        std::array<const number*, 64> values; // only the first marks.size() are used
+        for (std::size_t i = 0; i < marks.size(); ++i) values[i] = &marks[i].value;
+        std::uint64_t dropped = 0;
+        if (auto fast = aggregate_integers(how, std::span{values}.first(marks.size()), dropped)) {
+            for (std::size_t i = 0; i < marks.size(); ++i)
+                marks[i].dropped = (dropped >> i & 1U) != 0;
+            return std::move(*fast);
+        }
+    }
     switch (how.method) {
     case aggregate_method::sum: return sum_of(marks);
     case aggregate_method::mean: return mean_of(marks);
@@ -130,14 +136,13 @@ outcome<number> aggregate(const value_def& how, int designated_judge, std::vecto
             if (m.judge == designated_judge) return m.value;
         return rejection{errc::missing_value,
                          "the " + how.role + "'s mark for " + how.of + " is missing"};
-    case aggregate_method::trimmed: {
-        // Select the dropped marks directly (k passes of n) rather than sorting: panels are small
-        // and k is 1 or 2. Ties: the earliest seat among equal lows, the latest among equal highs.
-        auto less = [&](std::size_t i, std::size_t j) { return marks[i].value < marks[j].value; };
-        for (int i = 0; i < how.drop_low; ++i) drop_extreme(marks, false, less);
-        for (int i = 0; i < how.drop_high; ++i) drop_extreme(marks, true, less);
+    case aggregate_method::trimmed:
+        trim(
+            how, marks.size(),
+            [&](std::size_t i, std::size_t j) { return marks[i].value < marks[j].value; },
+            [&](std::size_t i) { return marks[i].dropped; },
+            [&](std::size_t i) { marks[i].dropped = true; });
         return how.then == aggregate_method::mean ? mean_of(marks) : sum_of(marks);
-    }
     }
     return rejection{errc::missing_value, "unknown aggregation"};
 }

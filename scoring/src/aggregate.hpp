@@ -3,6 +3,9 @@
 #include "aplc/scoring/event.hpp"
 #include "aplc/scoring/rejection.hpp"
 
+#include <cstdint>
+#include <optional>
+#include <span>
 #include <vector>
 
 namespace aplc::scoring::detail {
@@ -21,5 +24,14 @@ outcome<number> aggregate(const value_def& how, int designated_judge, std::vecto
 // The same, sorting in `positions` (working memory the caller keeps between calls).
 outcome<number> aggregate(const value_def& how, int designated_judge, std::vector<mark>& marks,
                           std::vector<std::size_t>& positions);
+
+// aggregate()'s integer path, straight from the marks' values in panel order: sum, mean and
+// trimmed when the marks share a scale (0.5 steps, hundredths of a second) and fit 62 bits over
+// one denominator, so that dropping, summing and comparing are integer operations. The same
+// result as aggregate(); bit i of `dropped` is set for each mark a trimmed method leaves out.
+// nullopt when it does not apply (then aggregate() must run).
+std::optional<outcome<number>> aggregate_integers(const value_def& how,
+                                                  std::span<const number* const> values,
+                                                  std::uint64_t& dropped);
 
 } // namespace aplc::scoring::detail

@@ -113,6 +113,11 @@ std::optional<number> number::ratio(int128 p, int128 q) {
 number number::reduced() const {
     int128 g = gcd128(num_, den_);
     if (g <= 1) return *this;
+    if (small(num_) && small(den_)) { // machine divisions rather than 128-bit library calls
+        auto common = static_cast<std::int64_t>(g);
+        return number{static_cast<std::int64_t>(num_) / common,
+                      static_cast<std::int64_t>(den_) / common};
+    }
     return number{num_ / g, den_ / g};
 }
 
@@ -305,13 +310,13 @@ std::optional<std::int64_t> number::common_numerators(std::span<const number* co
             continue;
         }
         if (!small(v->num_)) return std::nullopt;
-        // common < 2^62 and the numerator is small, so the product fits without checks.
-        int128 scale = v->den_ == common ? 1
-                       : v->den_ == 1    ? common
-                                         : common / static_cast<std::int64_t>(v->den_);
-        int128 n = v->num_ * scale;
-        if (!small(n)) return std::nullopt;
-        numerators[i] = static_cast<std::int64_t>(n);
+        // The numerator, common and every denominator are below 2^62: 64-bit arithmetic.
+        auto num = static_cast<std::int64_t>(v->num_);
+        auto den = static_cast<std::int64_t>(v->den_);
+        std::int64_t scale = den == common ? 1 : (den == 1 ? common : common / den);
+        std::int64_t n = 0;
+        if (__builtin_mul_overflow(num, scale, &n) || !small(n)) return std::nullopt;
+        numerators[i] = n;
     }
     return common;
 }

@@ -15,8 +15,9 @@ namespace aplc::scoring::detail {
 inline int compare_numbers(const std::optional<number>& a, const std::optional<number>& b,
                            better dir) {
     if (!a || !b) return a ? -1 : (b ? 1 : 0);
-    if (*a == *b) return 0;
-    bool a_better = dir == better::higher ? *a > *b : *a < *b;
+    auto order = *a <=> *b;
+    if (order == 0) return 0;
+    bool a_better = dir == better::higher ? order > 0 : order < 0;
     return a_better ? -1 : 1;
 }
 

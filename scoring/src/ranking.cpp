@@ -12,8 +12,8 @@ struct component_view {
     std::size_t scenario = 0;
     const ranking_component* how = nullptr;
     number weight;
-    // entrant index -> entry (ranked entries only)
-    std::vector<const entry_result*> entry_of;
+    // entrant index -> its position in the scenario's entries, -1 unless it has a ranked entry
+    std::vector<int> entry_at;
     // entrant index -> its points and rank, copied while the entries are read in order: the
     // rows then read these compact arrays, not entries scattered over every scenario.
     std::vector<number> points_of;
@@ -31,13 +31,15 @@ std::vector<component_view> components_of(const rulebook& rules, const ranking_d
     auto add = [&](std::size_t si, const ranking_component* how) {
         if (!include_day(ev.scenarios[si].day)) return;
         component_view v{si, how, how->weight, {}, {}, {}};
-        v.entry_of.assign(rules.entrants().size(), nullptr);
+        v.entry_at.assign(rules.entrants().size(), -1);
         v.points_of.resize(rules.entrants().size());
         v.rank_of.assign(rules.entrants().size(), 0);
-        for (const auto& e : scenarios[si].entries) {
+        const auto& entries = scenarios[si].entries;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto& e = entries[i];
             if (e.state != entry_state::ranked) continue;
             auto k = static_cast<std::size_t>(e.entrant_index);
-            v.entry_of[k] = &e;
+            v.entry_at[k] = static_cast<int>(i);
             v.points_of[k] = e.points;
             v.rank_of[k] = e.rank;
         }
@@ -57,8 +59,8 @@ std::optional<number> combine_members(const rulebook& rules, const component_vie
     std::vector<number> points;
     for (std::size_t i = 0; i < rules.entrants().size(); ++i) {
         const auto& who = rules.entrants()[i];
-        if (who.kind == entry_kind::member && who.team == team && c.entry_of[i])
-            points.push_back(c.entry_of[i]->points);
+        if (who.kind == entry_kind::member && who.team == team && c.entry_at[i] >= 0)
+            points.push_back(c.points_of[i]);
     }
     if (points.empty()) return std::nullopt;
     std::sort(points.begin(), points.end(), std::greater<>());
@@ -87,7 +89,7 @@ void add_component(const rulebook& rules, const ranking_def& def, const componen
     std::optional<number> points;
     int place = 0;
     if (sc.entry == def.of) {
-        if (auto k = static_cast<std::size_t>(w); c.entry_of[k]) {
+        if (auto k = static_cast<std::size_t>(w); c.entry_at[k] >= 0) {
             points = c.points_of[k];
             place = c.rank_of[k];
         }
@@ -95,7 +97,7 @@ void add_component(const rulebook& rules, const ranking_def& def, const componen
         points = combine_members(rules, c, rules.entrants()[static_cast<std::size_t>(w)].team);
     }
     if (points) {
-        auto weighted = points->times(c.weight);
+        auto weighted = c.weight == number::of(1) ? points : points->times(c.weight);
         auto total = weighted ? row.total.plus(*weighted) : std::nullopt;
         auto day_total = weighted ? row.days[sc.day].plus(*weighted) : std::nullopt;
         if (!total || !day_total) {
@@ -168,11 +170,11 @@ ranking_standings rank_overall(const rulebook& rules, const ranking_def& def,
         for (std::size_t r = 0; r < rows.size(); ++r) {
             std::optional<number> total;
             for (const auto& c : comps) {
-                const auto* e = c.entry_of[static_cast<std::size_t>(who[r])];
-                if (!e) continue;
-                for (const auto& [n, v] : e->values)
-                    if (n == def.tie_break[t].value)
-                        total = total.value_or(number{}).plus(v).value_or(v);
+                int at = c.entry_at[static_cast<std::size_t>(who[r])];
+                if (at < 0) continue;
+                if (auto v = value_of(scenarios[c.scenario], static_cast<std::size_t>(at),
+                                      def.tie_break[t].value))
+                    total = total.value_or(number{}).plus(*v).value_or(*v);
             }
             value_totals[t].push_back(total);
         }

@@ -228,7 +228,10 @@ void rulebook_builder::bind_fields(const scenario& s, compiled_scenario& c,
         c.field_slot.push_back(new_slot(c, f.id, fpath + ".id"));
         auto role = c.roles.find(f.from);
         c.field_judge.push_back(role == c.roles.end() ? -1 : role->second);
-        if (!is_panel_field(f)) ++c.output_count;
+        if (!is_panel_field(f)) {
+            c.output_names.push_back(f.id);
+            c.output_slots.push_back(c.field_slot.back());
+        }
         any_panel_field = any_panel_field || is_panel_field(f);
         if (!f.from.empty() && !s.roles.contains(f.from))
             add(fpath + ".from", "'" + f.from + "' is not one of the scenario's roles");
@@ -257,8 +260,11 @@ void rulebook_builder::bind_values(const scenario& s, compiled_scenario& c,
         std::string vpath = at(path + ".values", v);
         compiled_value cv;
         cv.slot = new_slot(c, d.id, vpath + ".id");
+        if (d.level != value_level::judge) {
+            c.output_names.push_back(d.id);
+            c.output_slots.push_back(cv.slot);
+        }
         c.values.push_back(std::move(cv));
-        if (d.level != value_level::judge) ++c.output_count;
         if (d.level == value_level::judge) {
             c.has_judge_values = true;
             c.values[v].expr = bind(c, d.expr_text, vpath + ".expr", judge_visible,
@@ -340,7 +346,8 @@ void rulebook_builder::bind_result(const scenario& s, compiled_scenario& c,
         if (slot < 0)
             add(at(path + ".tie_break", i) + ".value",
                 "'" + s.tie_break[i].value + "' is not a panel or entry value, nor a role's field");
-        c.tie_break_slots.push_back(slot);
+        auto output = std::find(c.output_slots.begin(), c.output_slots.end(), slot);
+        c.tie_break_outputs.push_back(static_cast<std::size_t>(output - c.output_slots.begin()));
     }
 }
 

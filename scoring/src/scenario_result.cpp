@@ -76,9 +76,9 @@ std::vector<judge_id> missing_judges(const entry_context& x, const compiled_stat
     std::vector<judge_id> missing;
     for (std::size_t i = 0; i < needed.size(); ++i) {
         int j = needed[i];
-        bool seen = std::find(needed.begin(), needed.begin() + static_cast<long>(i), j) !=
-                    needed.begin() + static_cast<long>(i);
-        if (!seen && !sheet_of(x, j))
+        if (sheet_of(x, j)) continue;
+        auto before = needed.begin() + static_cast<long>(i);
+        if (std::find(needed.begin(), before, j) == before) // each judge once
             missing.push_back(x.rules.source().judges[static_cast<std::size_t>(j)].id);
     }
     std::sort(missing.begin(), missing.end());
@@ -116,13 +116,13 @@ outcome<number> rounded(const value_def& d, number v) {
 }
 
 // Judge-level values for every panel judge, into scratch.per_judge[v * panel + k] for value v
-// and panel seat k.
+// and panel seat k (left as it is when the scenario has none: nothing reads it then).
 std::optional<rejection> judge_values(const entry_context& x) {
+    if (!x.c.has_judge_values) return std::nullopt;
     auto& env = x.scratch.judge_env;
     auto& out = x.scratch.per_judge;
     std::size_t seats = x.c.panel.size();
     out.assign(x.def.values.size() * seats, std::nullopt);
-    if (!x.c.has_judge_values) return std::nullopt;
     for (std::size_t k = 0; k < seats; ++k) {
         const auto* s = x.scratch.seats[k];
         if (!s) continue;
@@ -169,28 +169,44 @@ struct entry_eval {
     entry_result& out;
     entry_context x;
     std::vector<std::optional<number>>& env;
+    std::span<std::optional<number>> values; // out's, by c.output_slots
 };
 
-outcome<number> panel_value(entry_eval& e, std::size_t v) {
-    const value_def& d = e.x.def.values[v];
+// Panel value v's marks in seat order, into scratch.panel_marks; every seat must have one.
+std::optional<rejection> gather_marks(entry_eval& e, std::size_t v) {
     const compiled_value& cv = e.x.c.values[v];
-    std::vector<mark>& marks = e.x.scratch.marks;
+    std::vector<const number*>& marks = e.x.scratch.panel_marks;
     marks.clear();
     std::size_t seats = e.x.c.panel.size();
     for (std::size_t k = 0; k < seats; ++k) {
-        std::optional<number> m;
+        const std::optional<number>* m = nullptr;
         if (cv.of_field >= 0) {
             auto f = static_cast<std::size_t>(cv.of_field);
-            if (const auto* s = e.x.scratch.seats[k]; s && f < s->fields.size()) m = s->fields[f];
+            if (const auto* s = e.x.scratch.seats[k]; s && f < s->fields.size()) m = &s->fields[f];
         } else {
-            m = e.x.scratch.per_judge[static_cast<std::size_t>(cv.of_value) * seats + k];
+            m = &e.x.scratch.per_judge[static_cast<std::size_t>(cv.of_value) * seats + k];
         }
-        if (!m)
-            return rejection{errc::missing_value,
-                             judge_name(e.x, e.x.c.panel[k]) + " gave no value for " + d.of};
-        marks.push_back({e.x.c.panel[k], *m, false});
+        if (!m || !*m)
+            return rejection{errc::missing_value, judge_name(e.x, e.x.c.panel[k]) +
+                                                      " gave no value for " + e.x.def.values[v].of};
+        marks.push_back(&**m);
     }
-    auto r = aggregate(d, cv.role_judge, marks, e.x.scratch.positions);
+    return std::nullopt;
+}
+
+outcome<number> panel_value(entry_eval& e, std::size_t v) {
+    const value_def& d = e.x.def.values[v];
+    if (auto why = gather_marks(e, v)) return *why;
+    const std::vector<const number*>& values = e.x.scratch.panel_marks;
+    std::uint64_t dropped = 0;
+    if (!e.x.explain)
+        if (auto fast = aggregate_integers(d, values, dropped))
+            return *fast ? rounded(d, **fast) : *fast;
+    std::vector<mark>& marks = e.x.scratch.marks;
+    marks.clear();
+    for (std::size_t k = 0; k < values.size(); ++k)
+        marks.push_back({e.x.c.panel[k], *values[k], false});
+    auto r = aggregate(d, e.x.c.values[v].role_judge, marks, e.x.scratch.positions);
     if (!r) return r;
     auto exact = *r;
     r = rounded(d, exact);
@@ -240,14 +256,8 @@ std::optional<rejection> evaluate_entry(entry_eval& e, const compiled_status* ru
         if (!r) return r.error();
         e.env[slot] = *r;
     }
-    for (std::size_t f = 0; f < e.x.def.fields.size(); ++f)
-        if (!e.x.def.fields[f].from.empty())
-            if (auto v = e.env[static_cast<std::size_t>(e.x.c.field_slot[f])])
-                e.out.values.emplace_back(e.x.def.fields[f].id, *v);
-    for (std::size_t v = 0; v < e.x.def.values.size(); ++v)
-        if (e.x.def.values[v].level != value_level::judge)
-            if (auto value = e.env[static_cast<std::size_t>(e.x.c.values[v].slot)])
-                e.out.values.emplace_back(e.x.def.values[v].id, *value);
+    for (std::size_t k = 0; k < e.values.size(); ++k)
+        e.values[k] = e.env[static_cast<std::size_t>(e.x.c.output_slots[k])];
     e.out.result = e.env[static_cast<std::size_t>(e.x.c.result_slot)];
     if (!e.out.result)
         return rejection{errc::missing_value, "the result '" + e.x.def.result + "' has no value"};
@@ -257,14 +267,14 @@ std::optional<rejection> evaluate_entry(entry_eval& e, const compiled_status* ru
 void compute_indexed_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
                            std::span<const indexed_sheet* const> sheets,
                            std::optional<run_status> ruling, bool explain, entry_scratch& scratch,
-                           entry_result& out) {
+                           entry_result& out, std::span<std::optional<number>> values) {
     const scenario& def = rules.source().scenarios[scenario_index];
     const compiled_scenario& c = rules.compiled(scenario_index);
     const entrant_info& who = rules.entrants()[static_cast<std::size_t>(entrant)];
     out.entrant = who.id;
     out.entrant_index = entrant;
     out.division = who.division;
-    entry_eval e{out, {rules, def, c, who, sheets, explain, scratch}, scratch.env};
+    entry_eval e{out, {rules, def, c, who, sheets, explain, scratch}, scratch.env, values};
     out.status = status_of(e.x, ruling);
     const compiled_status* rule = nullptr;
     if (auto it = c.status.find(out.status); it != c.status.end()) rule = &it->second;
@@ -288,11 +298,10 @@ void compute_indexed_entry(const rulebook& rules, std::size_t scenario_index, in
     for (int judge : c.panel) scratch.seats.push_back(sheet_of(e.x, judge));
     if (c.has_judge_values)
         scratch.judge_env.assign(static_cast<std::size_t>(c.slot_count), std::nullopt);
-    out.values.reserve(c.output_count);
     if (auto why = evaluate_entry(e, rule)) {
         out.state = entry_state::failed;
         out.error = *why;
-        out.values.clear();
+        std::fill(values.begin(), values.end(), std::nullopt);
         out.result.reset();
     }
 }
@@ -301,7 +310,8 @@ void compute_indexed_entry(const rulebook& rules, std::size_t scenario_index, in
 
 void compute_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
                    std::span<const indexed_sheet* const> sheets, std::optional<run_status> ruling,
-                   bool explain, entry_scratch& scratch, entry_result& out) {
+                   bool explain, entry_scratch& scratch, entry_result& out,
+                   std::span<std::optional<number>> values) {
     // Each judge's sheet, looked up once (index_sheets() keeps one sheet per judge; were there
     // more, the first would count).
     auto& by_judge = scratch.by_judge;
@@ -309,7 +319,8 @@ void compute_entry(const rulebook& rules, std::size_t scenario_index, int entran
     for (const auto* s : sheets)
         if (auto j = static_cast<std::size_t>(s->judge); j < by_judge.size() && !by_judge[j])
             by_judge[j] = s;
-    compute_indexed_entry(rules, scenario_index, entrant, sheets, ruling, explain, scratch, out);
+    compute_indexed_entry(rules, scenario_index, entrant, sheets, ruling, explain, scratch, out,
+                          values);
     for (const auto* s : sheets)
         if (auto j = static_cast<std::size_t>(s->judge); j < by_judge.size()) by_judge[j] = nullptr;
 }

@@ -22,6 +22,7 @@ struct entry_scratch {
     std::vector<std::optional<number>> env;
     std::vector<std::optional<number>> judge_env;
     std::vector<std::optional<number>> per_judge; // judge-level value v, seat k: [v * seats + k]
+    std::vector<const number*> panel_marks;       // a panel value's marks in seat order
     std::vector<mark> marks;
     std::vector<std::size_t> positions;
     std::vector<int> judges;
@@ -29,12 +30,14 @@ struct entry_scratch {
     std::vector<const indexed_sheet*> by_judge; // the entry's sheet of each judge, or null
 };
 
-// The values and result of one entry (no rank or points yet), into `out`, which must be a
-// default-constructed entry_result (the caller builds it in place). A fixed award for a status
-// (e.g. DQ: 0 points) gives no result and needs no sheet.
+// The result of one entry (no rank or points yet) into `out`, which must be a
+// default-constructed entry_result (the caller builds it in place), and its values into
+// `values` (by compiled_scenario::output_slots; every one unset on entry). A fixed award for a
+// status (e.g. DQ: 0 points) gives no result and needs no sheet.
 void compute_entry(const rulebook& rules, std::size_t scenario_index, int entrant,
                    std::span<const indexed_sheet* const> sheets, std::optional<run_status> ruling,
-                   bool explain, entry_scratch& scratch, entry_result& out);
+                   bool explain, entry_scratch& scratch, entry_result& out,
+                   std::span<std::optional<number>> values);
 
 // Whether explanations are wanted for this entrant (itself, or a member of the asked team).
 bool wants_explanation(const rulebook& rules, int entrant, const standings_options& options);

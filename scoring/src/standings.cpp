@@ -35,6 +35,18 @@ std::vector<indexed_sheet> index_sheets(const rulebook& rules, std::span<const s
     return out;
 }
 
+std::span<const std::optional<number>> values_of(const scenario_standings& s, std::size_t entry) {
+    std::size_t width = s.value_names.size();
+    return std::span{s.values}.subspan(entry * width, width);
+}
+
+std::optional<number> value_of(const scenario_standings& s, std::size_t entry,
+                               std::string_view name) {
+    auto k = std::find(s.value_names.begin(), s.value_names.end(), name);
+    if (k == s.value_names.end()) return std::nullopt;
+    return values_of(s, entry)[static_cast<std::size_t>(k - s.value_names.begin())];
+}
+
 standings compute_standings(const rulebook& rules, std::span<const indexed_sheet> sheets,
                             std::span<const run_ruling> rulings, const standings_options& options) {
     const auto& ev = rules.source();

@@ -85,18 +85,24 @@ inline sc::standings standings_of(const sc::rulebook& rules, const sc::standings
     return sc::compute_standings(rules, o);
 }
 
-inline const sc::entry_result& entry(const sc::standings& s, std::size_t scenario,
-                                     const std::string& who) {
-    for (const auto& e : s.scenarios.at(scenario).entries)
-        if (e.entrant.value == who) return e;
+inline std::size_t entry_index(const sc::standings& s, std::size_t scenario,
+                               const std::string& who) {
+    const auto& entries = s.scenarios.at(scenario).entries;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (entries[i].entrant.value == who) return i;
     FAIL("no entry for " << who);
     throw std::logic_error{"unreachable"};
 }
 
-inline std::string value_of(const sc::entry_result& e, const std::string& name) {
-    for (const auto& [n, v] : e.values)
-        if (n == name) return v.to_string();
-    return "(none)";
+inline const sc::entry_result& entry(const sc::standings& s, std::size_t scenario,
+                                     const std::string& who) {
+    return s.scenarios.at(scenario).entries[entry_index(s, scenario, who)];
+}
+
+inline std::string value_of(const sc::standings& s, std::size_t scenario, const std::string& who,
+                            const std::string& name) {
+    auto v = sc::value_of(s.scenarios.at(scenario), entry_index(s, scenario, who), name);
+    return v ? v->to_string() : "(none)";
 }
 
 inline bool has_problem(const std::vector<sc::problem>& ps, const std::string& path,

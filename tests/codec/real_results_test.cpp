@@ -86,9 +86,9 @@ TEST_CASE("USPSA LPRGC November 2025 is reproduced: 240 stage scores and the mat
             INFO(stage << " " << who);
             const auto& e = entry(s, si, who);
             REQUIRE(e.state == sc::entry_state::ranked);
-            CHECK(value_of(e, "raw") == published["raw"].get<std::string>());
-            CHECK(value_of(e, "penalty") == published["penalty"].get<std::string>());
-            CHECK(value_of(e, "total") == published["total"].get<std::string>());
+            CHECK(value_of(s, si, who, "raw") == published["raw"].get<std::string>());
+            CHECK(value_of(s, si, who, "penalty") == published["penalty"].get<std::string>());
+            CHECK(value_of(s, si, who, "total") == published["total"].get<std::string>());
             CHECK(*e.result == dec(published["hit_factor"].get<std::string>()));
             CHECK(e.points == dec(published["stage_points"].get<std::string>()));
             CHECK(e.rank == published["place"].get<int>());

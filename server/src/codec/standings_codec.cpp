@@ -60,7 +60,9 @@ const sc::entrant_info& info(const sc::rulebook& rules, const sc::entrant_id& id
     return rules.entrants()[*rules.entrant_index(id)];
 }
 
-json encode_entry(const sc::rulebook& rules, const sc::scenario& def, const sc::entry_result& e) {
+json encode_entry(const sc::rulebook& rules, const sc::scenario& def,
+                  const sc::scenario_standings& s, std::size_t index) {
+    const auto& e = s.entries[index];
     const auto& who = info(rules, e.entrant);
     json j{{"entrant", e.entrant.value},
            {"name", who.name},
@@ -75,7 +77,11 @@ json encode_entry(const sc::rulebook& rules, const sc::scenario& def, const sc::
         if (!e.decided_by.empty()) j["decided_by"] = e.decided_by;
     }
     json values = json::object();
-    for (const auto& [name, v] : e.values) values[name] = v.to_string(declared_places(def, name));
+    auto row = sc::values_of(s, index);
+    for (std::size_t k = 0; k < row.size(); ++k) {
+        const auto& name = s.value_names[k];
+        if (row[k]) values[name] = row[k]->to_string(declared_places(def, name));
+    }
     j["values"] = values;
     if (!e.missing.empty()) {
         json missing = json::array();
@@ -140,10 +146,12 @@ json encode_ranking(const sc::rulebook& rules, const sc::ranking_def& def,
 
 json encode_scenario(const sc::rulebook& rules, const sc::standings& s, std::size_t index) {
     const auto& def = rules.source().scenarios[index];
+    const auto& scenario = s.scenarios[index];
     json entries = json::array();
-    for (const auto& e : s.scenarios[index].entries) entries.push_back(encode_entry(rules, def, e));
+    for (std::size_t i = 0; i < scenario.entries.size(); ++i)
+        entries.push_back(encode_entry(rules, def, scenario, i));
     json not_run = json::array();
-    for (const auto& n : s.scenarios[index].not_run) not_run.push_back(n.value);
+    for (const auto& n : scenario.not_run) not_run.push_back(n.value);
     return {{"id", def.id.value},
             {"name", def.name},
             {"day", def.day},

@@ -54,9 +54,12 @@ struct compiled_scenario {
     int attribute_base = 0;                        // slot of the first attribute
     std::vector<compiled_value> values;            // by value index
     bool has_judge_values = false;
-    std::size_t output_count = 0; // role fields plus panel and entry values
+    // What an entry reports besides its result: the role fields, then the panel and entry
+    // values, each in declaration order (scenario_standings::value_names).
+    std::vector<std::string> output_names;
+    std::vector<int> output_slots;
     int result_slot = -1;
-    std::vector<int> tie_break_slots;
+    std::vector<std::size_t> tie_break_outputs;    // by tie-break: its value's index in the outputs
     std::vector<int> panel;                        // judge indices
     std::map<std::string, int, std::less<>> roles; // role -> judge index
     std::map<run_status, compiled_status> status;

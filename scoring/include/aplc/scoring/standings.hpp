@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aplc::scoring {
@@ -39,8 +40,7 @@ struct entry_result {
     entry_state state = entry_state::ranked;
     std::vector<judge_id> missing;
     std::optional<rejection> error;
-    std::vector<std::pair<std::string, number>> values; // role fields, panel and entry values
-    std::optional<number> result;
+    std::optional<number> result; // its other values: values_of()
     number points;
     int rank = 0;           // within the division when the scenario ranks by division
     std::string decided_by; // on a tie of results: the tie-break that separated, or "shared"
@@ -51,7 +51,19 @@ struct scenario_standings {
     scenario_id scenario;
     std::vector<entry_result> entries; // ranked entries in rank order, then the others
     std::vector<entrant_id> not_run;   // no sheet and no ruling yet
+    // What each entry reports besides its result: the role fields, then the panel and entry
+    // values, each in declaration order. One table per scenario, not a vector per entry, so that
+    // computing standings allocates per scenario (docs/performance.md): entries[i]'s value k is
+    // values[i * value_names.size() + k], nullopt when it has none (e.g. a failed entry).
+    std::vector<std::string> value_names;
+    std::vector<std::optional<number>> values;
 };
+
+// s.entries[entry]'s values, by s.value_names.
+std::span<const std::optional<number>> values_of(const scenario_standings& s, std::size_t entry);
+// s.entries[entry]'s value `name` (a role field, panel or entry value), if it has one.
+std::optional<number> value_of(const scenario_standings& s, std::size_t entry,
+                               std::string_view name);
 
 struct ranking_row {
     entrant_id entrant;
