@@ -343,9 +343,14 @@ TEST_CASE("a preview computes the score without storing it", "[service]") {
 
 TEST_CASE("codes are issued only for the event's judges", "[service]") {
     fixture f;
-    auto ok = f.send(organiser, {{"type", "auth.issue"}, {"subject", "J01"}, {"role", "judge"}});
-    REQUIRE(ok["type"] == "ok");
-    CHECK(ok["secret"].get<std::string>().size() == 6);
+    // The service checks the request; the server makes the code on its auth thread.
+    auto ok = f.app().handle(
+        organiser, {{"type", "auth.issue"}, {"id", "i1"}, {"subject", "J01"}, {"role", "judge"}});
+    REQUIRE(ok.issue.has_value());
+    CHECK(ok.issue->who == role::judge);
+    CHECK(ok.issue->subject == "J01");
+    CHECK(ok.reply.empty());
+    CHECK_FALSE(ok.committed);
     CHECK(f.send(organiser,
                  {{"type", "auth.issue"}, {"subject", "J99"}, {"role", "judge"}})["code"] ==
           "unknown_judge");
@@ -444,6 +449,7 @@ TEST_CASE("event.get gives the definition to edit; a panel change sent back is a
     expected.erase("sheets");
     expected.erase("runs");
     CHECK(got["event"] == expected);
+    CHECK(got["head_judges"] == json::array()); // no head judge's code issued yet
 
     // The console's judge assignment: the same document with one panel changed.
     json doc = got["event"];

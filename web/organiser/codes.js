@@ -1,12 +1,16 @@
 // Sign-in codes (`auth.issue`, docs/protocol.md): one for a judge, head judge or display, or a
-// new one for every judge of the event at once; each code is shown once, in a table that prints
+// new one for every judge of the event at once, each in the role it had; each code is shown once, in a table that prints
 // on its own (organiser.css, @media print) as slips to hand out. A new code replaces the old one
 // and ends the sessions signed in with it.
 import { describe_error } from "/shared/connection.js";
-import { event_judges } from "./event.js";
+import { event_head_judges, event_judges } from "./event.js";
+import { $ } from "/shared/dom.js";
 
-const $ = (id) => document.getElementById(id);
 let conn = null;
+const issued_roles = new Map(); // judge id -> the role of the code issued in this console
+
+// A judge's current role: a head judge's new code is a head judge's code again.
+const role_of = (id) => issued_roles.get(id) ?? (event_head_judges().includes(id) ? "head_judge" : "judge");
 
 export function init_codes(c) {
     conn = c;
@@ -15,6 +19,7 @@ export function init_codes(c) {
 }
 
 function add_row(reply) {
+    if (reply.role !== "display") issued_roles.set(reply.subject, reply.role);
     const judge = event_judges().find((j) => j.id === reply.subject);
     const tr = document.createElement("tr");
     tr.dataset.subject = reply.subject;
@@ -53,7 +58,7 @@ $("issue-all").addEventListener("click", async () => {
     for (const j of [...judges].reverse()) {
         msg.textContent = `Issuing… ${done} of ${judges.length}`;
         try {
-            add_row(await conn.request({ type: "auth.issue", subject: j.id, role: "judge" }));
+            add_row(await conn.request({ type: "auth.issue", subject: j.id, role: role_of(j.id) }));
             done++;
         } catch (err) {
             failed.push(`${j.id}: ${describe_error(err)}`);

@@ -5,13 +5,25 @@
 // load only what the server serves from web/, and no npm package is served; a reader this
 // small is kept here rather than copying a CSV library into the web root.)
 
-/** The rows of a CSV text: arrays of fields. Throws an Error naming the row of an open quote. */
+/**
+ * The rows of a CSV text that are not blank: arrays of fields, each with `line`, the line of the
+ * file it starts on (a spreadsheet's row number, as long as no field spans lines). Throws an
+ * Error naming the line of an open quote.
+ */
 export function parse_csv(text) {
     const rows = [];
     let row = [];
     let field = "";
     let quoted = false;
     let line = 1;
+    let row_line = 1;
+    const end_row = () => {
+        row.push(field);
+        Object.defineProperty(row, "line", { value: row_line }); // not a field: left out of comparisons
+        rows.push(row);
+        row = [];
+        field = "";
+    };
     text = text.replace(/^\uFEFF/, ""); // the byte-order mark spreadsheets write
     for (let i = 0; i < text.length; i++) {
         const c = text[i];
@@ -23,15 +35,12 @@ export function parse_csv(text) {
         else if (c === ",") { row.push(field); field = ""; }
         else if (c === "\n" || c === "\r") {
             if (c === "\r" && text[i + 1] === "\n") i++;
-            row.push(field);
-            rows.push(row);
-            row = [];
-            field = "";
-            line++;
+            end_row();
+            row_line = ++line;
         } else field += c;
     }
-    if (quoted) throw new Error(`row ${line}: a quoted field is not closed`);
-    if (field !== "" || row.length) { row.push(field); rows.push(row); }
+    if (quoted) throw new Error(`row ${row_line}: a quoted field is not closed`);
+    if (field !== "" || row.length) end_row();
     return rows.filter((r) => r.some((f) => f.trim() !== ""));
 }
 
@@ -49,12 +58,12 @@ function records(text, required, optional, problems) {
         if (!header.includes(r)) problems.push({ row: 1, message: `the column "${r}" is missing` });
     if (problems.length) return [];
     const out = [];
-    rows.slice(1).forEach((cells, i) => {
+    rows.slice(1).forEach((cells) => {
         if (cells.length > header.length) {
-            problems.push({ row: i + 2, message: `${cells.length} fields, but the header has ${header.length} columns` });
+            problems.push({ row: cells.line, message: `${cells.length} fields, but the header has ${header.length} columns` });
             return;
         }
-        const rec = { row: i + 2 };
+        const rec = { row: cells.line };
         header.forEach((h, k) => { rec[h] = (cells[k] ?? "").trim(); });
         for (const r of required)
             if (!rec[r]) problems.push({ row: rec.row, message: `"${r}" is empty` });

@@ -4,11 +4,11 @@
 // its own: boards in turn, each for its seconds, and the theme (`display.control`). A refusal is
 // shown next to the field it names.
 import { describe_error, make_uuid } from "/shared/connection.js";
+import { $, el } from "/shared/dom.js";
 
 const REFRESH_MS = 10000;
 const EVERY = "*";
 
-const $ = (id) => document.getElementById(id);
 let conn = null;
 let listed = null; // the last display.list reply
 let topics = [["overall", "Overall"], ["latest", "Latest results"]]; // [topic, label] of the event
@@ -28,15 +28,6 @@ export function start_displays(c) {
         for (const select of document.querySelectorAll("#display-views select")) fill_topics(select, select.value);
     }).catch((err) => { $("displays-note").textContent = describe_error(err); });
     return refresh();
-}
-
-function el(tag, attrs = {}, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-        if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v);
-    }
-    e.append(...children);
-    return e;
 }
 
 const topic_label = (topic) => (topics.find(([t]) => t === topic) || [topic, topic])[1];

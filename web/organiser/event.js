@@ -5,24 +5,17 @@
 import { describe_error, make_uuid } from "/shared/connection.js";
 import { save_blob } from "./api.js";
 import { read_judges, read_teams } from "./csv.js";
+import { $, el } from "/shared/dom.js";
 
-const $ = (id) => document.getElementById(id);
 let conn = null;
 let current = null; // the event.get reply: {seq, rules_version, event}
 let candidate = null; // the document checked last, ready for rules.apply
 let sources = {}; // where the candidate's teams and judges came from: {teams: rows[], judges: rows[]}
 
-function el(tag, attrs = {}, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-        if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v);
-    }
-    e.append(...children);
-    return e;
-}
-
 /** The judges of the event as `event.get` gave them last ([] before it answered). */
 export const event_judges = () => current?.event?.judges ?? [];
+/** The judges holding a head judge's code when `event.get` answered. */
+export const event_head_judges = () => current?.head_judges ?? [];
 
 /** Asks the server for the event document and shows it. */
 export async function load_event(c) {
@@ -34,6 +27,7 @@ export async function load_event(c) {
         return;
     }
     const ev = current.event;
+    if (!ev) { $("event-summary").textContent = "The server holds no event definition."; return; }
     $("event-summary").textContent = `${ev.event.name} · rules version ${current.rules_version} · ` +
         `${ev.teams.length} teams · ${ev.judges.length} judges · ${ev.scenarios.length} scenarios`;
     render_panels(ev);
@@ -60,7 +54,7 @@ function render_panels(ev) {
         const roles = el("td", { class: "roles" });
         for (const [role, judge] of Object.entries(s.roles || {})) {
             const id = `role-${s.id}-${role}`;
-            const select = el("select", { id, "data-role": role },
+            const select = el("select", { id, "data-role": role, "aria-label": `${role.replace(/_/g, " ")} of ${s.name}` },
                 ...ev.judges.map((j) => el("option", { value: j.id, text: `${j.id} ${j.name}` })));
             select.value = judge;
             roles.append(el("span", { class: "role" }, el("label", { for: id, text: role.replace(/_/g, " ") }), select));
@@ -173,6 +167,7 @@ function place_problem(p) {
 const brief = (x) => (x === null ? "—" : Object.entries(x).map(([k, v]) => `${k} ${v}`).join(", "));
 
 async function check() {
+    if (!current?.event) return;
     clear_problems();
     candidate = null;
     $("event-apply").disabled = true;
@@ -180,9 +175,9 @@ async function check() {
     const status = $("event-msg");
     status.className = "";
     status.textContent = "Checking…";
-    const doc = await build_candidate();
-    if (!doc) { status.className = "error-text"; status.textContent = "Nothing was checked: mend the problems shown above."; return; }
     try {
+        const doc = await build_candidate();
+        if (!doc) { status.className = "error-text"; status.textContent = "Nothing was checked: mend the problems shown above."; return; }
         const reply = await conn.request({ type: "rules.preview", event: doc });
         if (!reply.valid) {
             reply.problems.forEach(place_problem);

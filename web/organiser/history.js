@@ -4,11 +4,11 @@
 // file one (`protest.file`), rule on an open one (`protest.rule`), each refusal shown beside it.
 import { describe_error, make_uuid } from "/shared/connection.js";
 import { get_export } from "./api.js";
+import { $, el } from "/shared/dom.js";
 
-const $ = (id) => document.getElementById(id);
 let conn = null;
 let changed = () => {};
-let shown = null; // {scenario, entrant, label}
+let shown = null; // {scenario, entrant, label}: the run on show
 
 /** `on_change` runs after each protest stored here (protests do not move the `latest` board). */
 export function init_history(c, on_change) {
@@ -47,15 +47,6 @@ function item(e) {
     return li;
 }
 
-function el(tag, attrs = {}, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-        if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v);
-    }
-    e.append(...children);
-    return e;
-}
-
 // Sends a head judge's or organiser's change and reloads the history: the refusal is shown in
 // `msg`, beside its cause; the success under the protests. Resolves with whether it was stored.
 async function change(body, msg, done_text) {
@@ -83,7 +74,8 @@ function render_protests(entries) {
     $("protests-open").replaceChildren(...open.map((e) => {
         const id = e.body.protest;
         const reason = el("input", { id: `reason-${id}`, required: "", maxlength: "2000" });
-        const msg = el("p", { role: "status" });
+        const msg = el("p", { role: "status", id: `ruling-${id}` });
+        reason.setAttribute("aria-describedby", msg.id);
         const rule = (upheld) => {
             if (!reason.value.trim()) { msg.className = "error-text"; msg.textContent = "Write the reason for the ruling first."; reason.focus(); return; }
             change({ type: "protest.rule", protest: id, upheld, reason: reason.value.trim() }, msg,
@@ -99,18 +91,22 @@ function render_protests(entries) {
             el("div", { class: "row" }, uphold, dismiss), msg);
     }));
     $("protests-none").hidden = open.length > 0;
-    $("protest-id").value = `P-${shown.entrant}-${entries.filter((e) => e.kind === "protest.filed").length + 1}`;
+    // A suggestion, unique across runs unless one was filed by hand under that id.
+    const n = entries.filter((e) => e.kind === "protest.filed").length + 1;
+    $("protest-id").value = `P-${shown.scenario}-${shown.entrant}-${n}`.slice(0, 64);
 }
 
 async function load() {
-    const { scenario, entrant } = shown;
+    const asked = shown;
+    const { scenario, entrant } = asked;
     try {
         const h = await (await get_export(`history/${encodeURIComponent(scenario)}/${encodeURIComponent(entrant)}.json`)).json();
+        if (asked !== shown) return; // another run was opened meanwhile
         $("history").replaceChildren(...h.entries.map(item));
         $("history-note").textContent = h.entries.length ? `${h.entries.length} entries, oldest first.` : "Nothing has been stored for this run yet.";
         render_protests(h.entries);
     } catch (err) {
-        $("history-note").textContent = err.message;
+        if (asked === shown) $("history-note").textContent = err.message;
     }
 }
 
@@ -121,10 +117,21 @@ export async function show_history(scenario, entrant, label) {
     $("history-title").textContent = `History: ${label}`;
     $("history-note").textContent = "Loading…";
     $("history").replaceChildren();
+    $("protests-open").replaceChildren();
+    $("protest-id").value = "";
     $("protest-msg").textContent = "";
+    opener = document.activeElement;
     $("history-title").focus();
     await load();
 }
+
+let opener = null; // the History button that opened the card: focus goes back to it
+
+$("history-close").addEventListener("click", () => {
+    $("history-card").hidden = true;
+    shown = null;
+    opener?.focus();
+});
 
 $("file-protest").addEventListener("submit", async (ev) => {
     ev.preventDefault();

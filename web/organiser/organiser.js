@@ -10,8 +10,8 @@ import { load_event } from "./event.js";
 import { init_history } from "./history.js";
 import { refresh_progress } from "./progress.js";
 import "./upkeep.js";
+import { $ } from "/shared/dom.js";
 
-const $ = (id) => document.getElementById(id);
 let live = null;
 
 const conn = new Connection({
@@ -22,7 +22,10 @@ const conn = new Connection({
     onPush: (msg) => {
         if (msg.type === "board" && msg.topic === "overall" && (!live || msg.version > live.version)) { live = msg; render_live(); }
         if (msg.type === "board" && msg.topic === "latest") refresh_progress(conn);
-        if (msg.type === "session.ended") show_signin(describe_error(msg));
+        if (msg.type === "session.ended") {
+            session.token = null; // a reconnect must not resume it (and hide this reason)
+            show_signin(describe_error(msg));
+        }
     },
     onOpen: async (c) => {
         if (!session.token) { show_signin(); return; }

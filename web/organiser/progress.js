@@ -6,11 +6,11 @@
 // open protests. It is asked for again whenever the `latest` board moves.
 import { describe_error } from "/shared/connection.js";
 import { show_history } from "./history.js";
+import { $, el } from "/shared/dom.js";
 
 const DISAGREEMENT = 0.15; // of the possible total of a judge's marks
 const OUTLIER = 0.1; // of the possible total, from the panel's median
 
-const $ = (id) => document.getElementById(id);
 let progress = null;
 let pending = null;
 
@@ -29,15 +29,6 @@ export function refresh_progress(conn) {
 }
 
 $("progress-scenario").addEventListener("change", () => render());
-
-function el(tag, attrs = {}, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-        if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v);
-    }
-    e.append(...children);
-    return e;
-}
 
 function render() {
     if (!progress) return;

@@ -1,8 +1,7 @@
 // Backup and the log check, from the running server (docs/protocol.md, HTTP): a consistent copy
 // of the event database to download, and what `aplc verify` checks, shown in words.
 import { get_export, save_blob } from "./api.js";
-
-const $ = (id) => document.getElementById(id);
+import { $ } from "/shared/dom.js";
 
 function say(text, cls = "") {
     const msg = $("upkeep-msg");

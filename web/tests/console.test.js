@@ -132,12 +132,18 @@ test("the console imports teams from CSV, assigns judges, shows history, checks 
         const bytes = readFileSync(await download.path());
         assert.equal(bytes.subarray(0, 16).toString("latin1"), "SQLite format 3\0");
 
-        // 7. New codes for every judge, printed as slips; a new code signs its judge in.
+        // 7. New codes for every judge, printed as slips; a head judge stays a head judge; a new
+        //    code signs its judge in.
+        await org.getByLabel("Judge id or display name").fill("J04");
+        await org.getByLabel("Role", { exact: true }).selectOption("head_judge");
+        await org.getByRole("button", { name: "Issue a new code" }).click();
+        await org.locator('#codes tr[data-subject="J04"]').waitFor();
         org.once("dialog", (d) => d.accept());
         await org.getByRole("button", { name: "New codes for every judge" }).click();
         await org.locator("#issue-all-msg", { hasText: "14 codes issued" }).waitFor();
         const rows = org.locator("#codes tr");
-        assert.equal(await rows.count(), 14);
+        assert.equal(await rows.count(), 15);
+        assert.match(await org.locator('#codes tr[data-subject="J04"]').first().textContent(), /^J04 Sarah McAllisterhead judge\d+$/);
         assert.match(await rows.first().textContent(), /^J01 Graham Whitfieldjudge\d{6,}$/);
         const j05_code = await org.locator('#codes tr[data-subject="J05"] td').last().textContent();
         const judge = await browser.newPage({ viewport: { width: 1024, height: 768 } });

@@ -9,6 +9,8 @@ test("parse_csv reads quotes, doubled quotes, commas and line breaks inside quot
     assert.deepEqual(parse_csv(text), [["id", "name"], ["SGP", 'Singapore, "ERT"'], ["HKG", "two\nlines"]]);
     assert.deepEqual(parse_csv("a,b"), [["a", "b"]], "no line break at the end");
     assert.throws(() => parse_csv('id,name\nSGP,"open'), /row 2: a quoted field is not closed/);
+    const rows = parse_csv('id,name\n\nSGP,"two\nlines"\nHKG,x\n');
+    assert.deepEqual(rows.map((r) => r.line), [1, 3, 5], "each row keeps the line it starts on");
 });
 
 test("read_teams keeps members it is not given and reads the ones it is", () => {
@@ -29,6 +31,10 @@ test("read_teams and read_judges name the row of each problem", () => {
         { row: 4, message: 'the id "SGP" is also on row 2' },
         { row: 5, message: "4 fields, but the header has 3 columns" },
     ]);
+    // A blank line and a field over two lines: the rows are still the file's own.
+    const spread = read_teams('id,name,country\n\nSGP,"Singapore\nERT",SGP\nSGP,B,SGP\n');
+    assert.deepEqual(spread.rows, [3, 5]);
+    assert.deepEqual(spread.problems, [{ row: 5, message: 'the id "SGP" is also on row 3' }]);
     assert.deepEqual(read_teams("id,name\nSGP,A\n").problems, [{ row: 1, message: 'the column "country" is missing' }]);
     assert.deepEqual(read_judges("id,name,colour\nJ01,A,red\n").problems,
         [{ row: 1, message: 'unknown column "colour" (the columns are id, name, country)' }]);

@@ -206,36 +206,35 @@ void upsert_by_id(json& list, json item) {
 
 store::result<json> definition_document(const store::log_store& log, const sc::event_state& state) {
     json doc;
-    if (state.definition_entries.empty()) return doc;
     std::optional<store::store_error> failure;
-    auto next = state.definition_entries.begin();
-    auto read = log.scan(*next, [&](const store::entry_view& e) {
-        if (e.seq != *next) return true;
-        try {
-            json body = json::parse(e.body);
-            if (e.kind == "event.defined")
-                doc = std::move(body.at("event"));
-            else if (e.kind == "team.set")
-                upsert_by_id(doc["teams"], std::move(body.at("team")));
-            else if (e.kind == "judge.set")
-                upsert_by_id(doc["judges"], std::move(body.at("judge")));
-            else if (e.kind == "panel.set")
-                for (auto& s : doc.at("scenarios"))
-                    if (s.at("id") == body.at("scenario")) {
-                        s["panel"] = body.at("panel");
-                        s["roles"] = body.at("roles");
-                    }
-        } catch (const json::exception& ex) {
-            failure =
-                store::store_error{store::store_errc::corrupt,
-                                   "entry " + std::to_string(e.seq) + " (" + std::string{e.kind} +
-                                       ") is not a definition: " + ex.what()};
+    // Only the listed entries, each read on its own: the sheets between them are not touched.
+    for (const std::int64_t seq : state.definition_entries) {
+        auto read = log.scan(seq, [&](const store::entry_view& e) {
+            try {
+                json body = json::parse(e.body);
+                if (e.kind == "event.defined")
+                    doc = std::move(body.at("event"));
+                else if (e.kind == "team.set")
+                    upsert_by_id(doc["teams"], std::move(body.at("team")));
+                else if (e.kind == "judge.set")
+                    upsert_by_id(doc["judges"], std::move(body.at("judge")));
+                else if (e.kind == "panel.set")
+                    for (auto& s : doc.at("scenarios"))
+                        if (s.at("id") == body.at("scenario")) {
+                            s["panel"] = body.at("panel");
+                            s["roles"] = body.at("roles");
+                        }
+            } catch (const json::exception& ex) {
+                failure = store::store_error{store::store_errc::corrupt,
+                                             "entry " + std::to_string(e.seq) + " (" +
+                                                 std::string{e.kind} +
+                                                 ") is not a definition: " + ex.what()};
+            }
             return false;
-        }
-        return ++next != state.definition_entries.end();
-    });
-    if (!read) return read.error();
-    if (failure) return *failure;
+        });
+        if (!read) return read.error();
+        if (failure) return *failure;
+    }
     return doc;
 }
 
@@ -304,8 +303,9 @@ store::result<log_check> check_log(const store::log_store& log) {
     if (!saved) return saved.error();
     if (!*saved) return out;
     out.checkpoint_seq = (*saved)->seq;
+    // Both at the same entry: a server may append between the two replays.
     auto fast = replay(log);
-    auto full = replay_all(log);
+    auto full = fast ? replay_all(log, fast->seq) : fast;
     out.checkpoint_matches = fast && full && standings_of(*fast) == standings_of(*full);
     return out;
 }

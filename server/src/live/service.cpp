@@ -726,10 +726,14 @@ struct service::impl {
     handled definition(const json& req) const {
         auto doc = app::definition_document(log, state);
         if (!doc) return refuse(req.at("id"), {"storage_failed", doc.error().message, ""});
+        // Who holds a head judge's code: the console keeps their role when it reissues codes.
+        auto heads = codes.subjects(role::head_judge);
+        if (!heads) return refuse(req.at("id"), {heads.error().code, heads.error().message, ""});
         handled out;
         out.reply = ok_reply(req.at("id"), {{"seq", state.seq},
                                             {"rules_version", state.rules_version},
-                                            {"event", std::move(doc.value())}});
+                                            {"event", std::move(doc.value())},
+                                            {"head_judges", std::move(heads.value())}});
         return out;
     }
 
@@ -869,13 +873,8 @@ struct service::impl {
         if ((r == role::judge || r == role::head_judge) && !rules->judge_index({subject}))
             return refuse(req.at("id"),
                           {"unknown_judge", "no judge '" + subject + "' in this event", "subject"});
-        auto code = codes.issue(*r, subject);
-        if (!code)
-            return refuse(req.at("id"), {code.error().code, code.error().message, "subject"});
         handled out;
-        out.reply = ok_reply(req.at("id"),
-                             {{"subject", subject}, {"role", role_name(*r)}, {"secret", *code}});
-        out.ends_sessions_of = subject;
+        out.issue = handled::code_request{*r, subject};
         return out;
     }
     // ----- displays (displays.hpp) ------------------------------------------------------------

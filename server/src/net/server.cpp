@@ -142,6 +142,17 @@ struct server_state {
         : net{n}, app_ctx{a}, auth_pool{p}, export_pool{x}, app{s}, codes{c}, options{o},
           hub{[&n](std::function<void()> f) { asio::post(n, std::move(f)); }} {}
 
+    // Codes issued so far, and the count when each subject's was issued (network thread).
+    std::uint64_t reissues = 0;
+    std::map<std::string, std::uint64_t, std::less<>> reissued_at;
+
+    // A new code for `subject` is stored: the sessions signed in with the old one end.
+    void reissued(const std::string& subject);
+    [[nodiscard]] bool reissued_since(std::string_view subject, std::uint64_t count) const {
+        auto it = reissued_at.find(subject);
+        return it != reissued_at.end() && it->second > count;
+    }
+
     // Publishes snapshots made on the app thread (called on the network thread).
     void publish(const std::vector<live::snapshot_ptr>& boards) {
         for (const auto& b : boards) hub.publish(b);
@@ -167,6 +178,11 @@ std::vector<std::shared_ptr<session_base>> open_sessions(server_state& s) {
     for (auto& [p, w] : s.sessions)
         if (auto sp = w.lock()) open.push_back(std::move(sp));
     return open;
+}
+
+void server_state::reissued(const std::string& subject) {
+    reissued_at[subject] = ++reissues;
+    for (auto& sp : open_sessions(*this)) sp->code_reissued(subject);
 }
 
 // On the network thread: the displays' settings after a display.control commit.
@@ -203,21 +219,31 @@ bool allowed_origin(const server_state& s, std::string_view origin, std::string_
 
 // ----- official exports ------------------------------------------------------------------------
 
-// A temporary file for one export, and its bytes once written (the file is removed).
-std::filesystem::path temp_export_path(std::string_view extension) {
+// A temporary file for one export, in a directory of this process's own (mode 0700: a backup
+// holds the sign-in tables' hashes), or nullopt when that directory cannot be made.
+std::optional<std::filesystem::path> temp_export_path(std::string_view extension) {
+    static const std::optional<std::filesystem::path> dir =
+        []() -> std::optional<std::filesystem::path> {
+        std::string pattern = (std::filesystem::temp_directory_path() / "aplc-export-XXXXXX");
+        if (::mkdtemp(pattern.data()) == nullptr) return std::nullopt;
+        return std::filesystem::path{pattern};
+    }();
     static std::atomic<int> counter{0};
-    return std::filesystem::temp_directory_path() /
-           ("aplc-export-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-            std::string{extension});
+    if (!dir) return std::nullopt;
+    return *dir / (std::to_string(counter++) + std::string{extension});
 }
 
-std::string take_file(const std::filesystem::path& path) {
-    std::string body;
+const exports::export_error no_temp_dir{
+    "io_error", "no private temporary directory can be made for the export: check the disk and "
+                "TMPDIR"};
+
+// The bytes of a finished export; the file is removed. nullopt when it cannot be read.
+std::optional<std::string> take_file(const std::filesystem::path& path) {
+    std::optional<std::string> body;
     {
         std::ifstream in{path, std::ios::binary};
         std::ostringstream bytes;
-        bytes << in.rdbuf();
-        body = bytes.str();
+        if (in && (bytes << in.rdbuf())) body = bytes.str();
     }
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
@@ -249,12 +275,15 @@ exports::outcome<std::string> log_check_json(const store::log_store& log) {
 // the app thread goes on writing.
 exports::outcome<std::string> backup_copy(const store::log_store& log) {
     const auto path = temp_export_path(".sqlite");
-    if (auto copied = log.backup_to(path.string()); !copied) {
+    if (!path) return no_temp_dir;
+    if (auto copied = log.backup_to(path->string()); !copied) {
         std::error_code ignored;
-        std::filesystem::remove(path, ignored);
+        std::filesystem::remove(*path, ignored);
         return store_export_error(copied.error());
     }
-    return take_file(path);
+    auto body = take_file(*path);
+    if (!body) return exports::export_error{"io_error", "the backup copy could not be read back"};
+    return std::move(*body);
 }
 
 // history/<scenario>/<entrant>.json: every entry about one run, for the organiser's review.
@@ -314,11 +343,13 @@ exports::outcome<std::string> make_export(const std::string& db, const std::stri
             return export_error{"not_found", "no team '" + team + "'"};
     }
     const auto path = temp_export_path(std::filesystem::path{name}.extension().string());
-    auto failed = letter ? exports::write_team_letter(*r, team, path.string())
-                         : exports::write_export(*r, doc->second, path.string());
-    auto body = take_file(path);
+    if (!path) return no_temp_dir;
+    auto failed = letter ? exports::write_team_letter(*r, team, path->string())
+                         : exports::write_export(*r, doc->second, path->string());
+    auto body = take_file(*path);
     if (failed) return *failed;
-    return body;
+    if (!body) return exports::export_error{"io_error", "the export could not be read back"};
+    return std::move(*body);
 }
 
 // ----- WebSocket sessions ----------------------------------------------------------------------
@@ -465,6 +496,7 @@ private:
             const auto began = clock::now();
             const auto displays_before = st.app.displays();
             live::handled out = st.app.handle(from, msg);
+            if (out.issue) return issue_code(std::move(self), std::move(*out.issue), msg.at("id"));
             if (out.committed) {
                 st.stats.commit_took(clock::now() - began);
                 st.stats.seq.store(st.app.seq(), std::memory_order_relaxed);
@@ -477,10 +509,6 @@ private:
                 if (!code.empty()) ++self->s_.stats.errors[code];
                 self->send(std::make_shared<const std::string>(reply));
             });
-            if (!out.ends_sessions_of.empty())
-                asio::post(st.net, [&st, subject = std::move(out.ends_sessions_of)] {
-                    for (auto& sp : open_sessions(st)) sp->code_reissued(subject);
-                });
             if (!out.committed) return;
             if (auto displays = st.app.displays(); displays != displays_before)
                 asio::post(st.net, [&st, displays = std::move(displays)] {
@@ -494,9 +522,37 @@ private:
         });
     }
 
+    // auth.issue, checked by the app thread: the code is made and stored on the auth thread,
+    // after the sign-ins already under way there; the sessions of the old code end before the
+    // organiser sees the new one.
+    static void issue_code(std::shared_ptr<ws_session> self, live::handled::code_request issue,
+                           json re) {
+        auto& st = self->s_;
+        asio::post(st.auth_pool, [self = std::move(self), issue = std::move(issue),
+                                  re = std::move(re)]() mutable {
+            auto& state = self->s_; // before `self` moves into the handler
+            auto code = state.codes.issue(issue.who, issue.subject);
+            asio::post(state.net, [self = std::move(self), issue = std::move(issue),
+                                   code = std::move(code), re = std::move(re)] {
+                if (!code)
+                    return self->reply_error(re, code.error().code, code.error().message,
+                                             "subject");
+                self->s_.reissued(issue.subject);
+                self->send(std::make_shared<const std::string>(json{
+                    {"type", "ok"},
+                    {"re", re},
+                    {"subject", issue.subject},
+                    {"role", live::role_name(issue.who)},
+                    {"secret", *code}}.dump()));
+            });
+        });
+    }
+
     // ----- sign-in (on the auth thread: Argon2id is slow on purpose) -----
     void sign_in(const std::string& type, const json& msg) {
-        asio::post(s_.auth_pool, [self = this->shared_from_this(), type, msg]() mutable {
+        // A code reissued while this sign-in runs ends it (it may have checked the old code).
+        const std::uint64_t started = s_.reissues;
+        asio::post(s_.auth_pool, [self = this->shared_from_this(), type, msg, started]() mutable {
             auto& st = self->s_;
             const auto now = std::chrono::system_clock::now();
             auto result =
@@ -505,20 +561,24 @@ private:
                     : st.codes.sign_in(msg.at("subject").get<std::string>(),
                                        msg.at("secret").get<std::string>(), self->address_, now);
             // As in to_app(): the session's reference goes back to the network thread.
-            asio::post(
-                st.net, [self = std::move(self), result = std::move(result), re = msg.at("id")] {
-                    if (!result)
-                        return self->reply_error(re, result.error().code, result.error().message);
-                    self->become(result->who, result->token, result->expires);
-                    self->send(std::make_shared<const std::string>(json{
-                        {"type", "ok"},
-                        {"re", re},
-                        {"role", live::role_name(result->who.who)},
-                        {"subject", result->who.subject},
-                        {"token", result->token},
-                        {"expires_at", result->expires_at}}.dump()));
-                    self->push_display_config();
-                });
+            asio::post(st.net, [self = std::move(self), result = std::move(result),
+                                re = msg.at("id"), started] {
+                if (!result)
+                    return self->reply_error(re, result.error().code, result.error().message);
+                if (self->s_.reissued_since(result->who.subject, started))
+                    return self->reply_error(re, "token_invalid",
+                                             "a new code was issued for " + result->who.subject +
+                                                 " meanwhile: sign in with the new code");
+                self->become(result->who, result->token, result->expires);
+                self->send(std::make_shared<const std::string>(json{
+                    {"type", "ok"},
+                    {"re", re},
+                    {"role", live::role_name(result->who.who)},
+                    {"subject", result->who.subject},
+                    {"token", result->token},
+                    {"expires_at", result->expires_at}}.dump()));
+                self->push_display_config();
+            });
         });
     }
 
@@ -820,10 +880,11 @@ private:
         write(std::move(res));
     }
 
-    // /api/export/standings.json (the live standings, from the app thread), and the official
-    // documents of docs/exports.md: results.json, results.xlsx, results.pdf, letters/<team>.pdf,
-    // made from the log by a thread of their own on a read-only connection (a results book takes
-    // a while; judges' acks must not wait for it). Organisers and head judges only.
+    // /api/export/standings.json (the live standings, from the app thread), and what
+    // make_export() makes from the log by a thread of its own on a read-only connection (a
+    // results book takes a while; judges' acks must not wait for it): the official documents,
+    // a run's history, the log check, the backup. Organisers and head judges; the backup
+    // organisers only.
     void export_file(http::request<http::string_body> req, std::string name) {
         std::string auth{req[http::field::authorization]};
         if (!auth.starts_with("Bearer "))
@@ -860,7 +921,11 @@ private:
                 if (!made)
                     return asio::post(self->s_.net, [self, req = std::move(req), e = made.error()] {
                         self->write(json_response(
-                            req, json{{"code", e.code}, {"message", e.message}}.dump(),
+                            // The message may repeat the request's path, which
+                            // need not be UTF-8.
+                            req,
+                            json{{"code", e.code}, {"message", e.message}}.dump(
+                                -1, ' ', false, json::error_handler_t::replace),
                             e.code == "not_found" ? http::status::not_found
                                                   : http::status::internal_server_error));
                     });
@@ -874,6 +939,7 @@ private:
         asio::post(s_.net, [self = this->shared_from_this(), req = std::move(req),
                             body = std::move(body), name = std::move(name)] {
             auto res = json_response(req, body);
+            res.set(http::field::cache_control, "no-store"); // results, a database copy
             const auto ext = std::filesystem::path{name}.extension().string();
             res.set(http::field::content_type,
                     ext == ".pdf"      ? "application/pdf"

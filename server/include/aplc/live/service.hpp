@@ -34,8 +34,14 @@ struct handled {
     std::string reply;      // the whole {"type":"ok"|"error",...} message
     bool committed = false; // an entry was appended
     std::string error_code; // empty on success
-    // auth.issue: the subject whose sessions end (its old code no longer signs anyone in)
-    std::string ends_sessions_of;
+    // auth.issue, once checked (the judge is in the event): the code to issue. The server
+    // issues it on the auth thread (Argon2id is slow on purpose, and that one thread orders it
+    // with the sign-ins), replies, and ends the sessions of the old code. `reply` is empty.
+    struct code_request {
+        role who;
+        std::string subject;
+    };
+    std::optional<code_request> issue;
 };
 
 struct service_options {
