@@ -39,6 +39,8 @@ function summary(config) {
     return config.theme ? `${views} · ${theme_label[config.theme]}` : views;
 }
 
+let last_shown = ""; // the display.list reply on show, as JSON
+
 async function refresh() {
     try {
         listed = await conn.request({ type: "display.list" });
@@ -46,10 +48,18 @@ async function refresh() {
         $("displays-note").textContent = describe_error(err);
         return;
     }
+    // An unchanged list leaves the page alone: a keyboard user keeps their place, and a screen
+    // reader is not told the same status every 10 s.
+    const shown = JSON.stringify(listed);
+    if (shown === last_shown) return;
+    last_shown = shown;
     const connected = listed.displays.filter((d) => d.connections > 0).length;
     const named = listed.displays.length;
     $("displays-note").textContent = `${named} named display${named === 1 ? "" : "s"}, ${connected} connected.`;
+    // The table is rebuilt: focus on one of its Edit buttons moves to the new one.
+    const focused = document.activeElement?.closest?.("#display-list tr")?.dataset.display;
     render_list();
+    if (focused !== undefined) $("display-list").querySelector(`tr[data-display="${CSS.escape(focused)}"] button`)?.focus();
     render_targets();
     if (editing === null) load(EVERY);
 }

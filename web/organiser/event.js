@@ -36,11 +36,10 @@ export async function load_event(c) {
 // ----- panels and roles ---------------------------------------------------------------------
 
 function render_panels(ev) {
-    const judged = ev.scenarios.filter((s) => Array.isArray(s.panel) || s.roles);
     const head = el("tr", {}, el("th", { scope: "col", text: "Scenario" }),
         ...ev.judges.map((j) => el("th", { scope: "col", title: j.name, text: j.id })),
-        el("th", { scope: "col", text: "Roles" }));
-    const rows = judged.map((s) => {
+        el("th", { scope: "col", text: "Roles" }), el("th", { scope: "col", text: "Embargo" }));
+    const rows = ev.scenarios.map((s) => {
         const tr = el("tr", { "data-scenario": s.id }, el("th", { scope: "row", text: s.name }));
         for (const j of ev.judges) {
             const td = el("td", { class: "pick" });
@@ -59,15 +58,18 @@ function render_panels(ev) {
             select.value = judge;
             roles.append(el("span", { class: "role" }, el("label", { for: id, text: role.replace(/_/g, " ") }), select));
         }
-        tr.append(roles);
+        // Embargo: the public boards hide the scenario's results until every entrant has run it.
+        const embargo = el("input", { type: "checkbox", "data-embargo": "", "aria-label": `Embargo the results of ${s.name} until everyone has run it` });
+        embargo.checked = s.embargo === true;
+        tr.append(roles, el("td", { class: "pick" }, embargo));
         return tr;
     });
     $("panels").replaceChildren(
-        el("caption", { class: "visually-hidden", text: "Judges on each scenario's panel, and its role judges" }),
+        el("caption", { class: "visually-hidden", text: "Judges on each scenario's panel, its role judges, and its embargo" }),
         el("thead", {}, head), el("tbody", {}, ...rows));
 }
 
-// The document with the panels and roles as the table shows them.
+// The document with the panels, roles and embargoes as the table shows them.
 function with_panels(doc) {
     for (const tr of $("panels").querySelectorAll("tbody tr")) {
         const s = doc.scenarios.find((x) => x.id === tr.dataset.scenario);
@@ -78,6 +80,8 @@ function with_panels(doc) {
             s.panel = [...s.panel.filter((j) => ticked.includes(j)), ...ticked.filter((j) => !s.panel.includes(j))];
         }
         for (const select of tr.querySelectorAll("select[data-role]")) s.roles[select.dataset.role] = select.value;
+        if (tr.querySelector("input[data-embargo]").checked) s.embargo = true;
+        else delete s.embargo;
     }
     return doc;
 }

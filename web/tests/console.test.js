@@ -60,6 +60,7 @@ test("the console imports teams from CSV, assigns judges, shows history, checks 
         })));
         await org.getByLabel("J03 Takeshi Morimoto on the Hostage Rescue in a Cell Block panel").uncheck();
         await org.getByLabel(/^J04 .* on the Hostage Rescue in a Cell Block panel$/).check();
+        await org.getByLabel("Embargo the results of Riot Control in the Exercise Yard until everyone has run it").check();
         await org.getByRole("button", { name: "Check changes" }).click();
         await org.locator("#event-msg", { hasText: "No problems" }).waitFor();
         assert.equal(await teams_problems.count(), 0);
@@ -83,6 +84,8 @@ test("the console imports teams from CSV, assigns judges, shows history, checks 
         assert.equal(stored.teams[0].name, "Singapore Prison Service ERT");
         assert.deepEqual(stored.teams[0].members, demo.teams[0].members, "members kept");
         assert.deepEqual(stored.scenarios.find((x) => x.id === "hostage-rescue").panel, ["J01", "J02", "J04"]);
+        assert.equal(stored.scenarios.find((x) => x.id === "riot-control").embargo, true);
+        assert.ok(await org.getByLabel("Embargo the results of Riot Control in the Exercise Yard until everyone has run it").isChecked());
         assert.equal(stored.sheets, undefined);
         const binary = process.env.APLC_BINARY || path.join(repo_root, "build/debug/server/aplc");
         const scored = spawnSync(binary, ["score", await event_file.path()], { encoding: "utf8" });
