@@ -38,7 +38,7 @@ export async function load_event(c) {
 function render_panels(ev) {
     const head = el("tr", {}, el("th", { scope: "col", text: "Scenario" }),
         ...ev.judges.map((j) => el("th", { scope: "col", title: j.name, text: j.id })),
-        el("th", { scope: "col", text: "Roles" }), el("th", { scope: "col", text: "Embargo" }));
+        el("th", { scope: "col", text: "Embargo" }), el("th", { scope: "col", text: "Roles" }));
     const rows = ev.scenarios.map((s) => {
         const tr = el("tr", { "data-scenario": s.id }, el("th", { scope: "row", text: s.name }));
         for (const j of ev.judges) {
@@ -61,7 +61,7 @@ function render_panels(ev) {
         // Embargo: the public boards hide the scenario's results until every entrant has run it.
         const embargo = el("input", { type: "checkbox", "data-embargo": "", "aria-label": `Embargo the results of ${s.name} until everyone has run it` });
         embargo.checked = s.embargo === true;
-        tr.append(roles, el("td", { class: "pick" }, embargo));
+        tr.append(el("td", { class: "pick" }, embargo), roles);
         return tr;
     });
     $("panels").replaceChildren(
