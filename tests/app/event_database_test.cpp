@@ -42,6 +42,14 @@ std::unique_ptr<st::log_store> open_log(const std::string& path) {
     return std::move(log.value());
 }
 
+// Imports `doc` into `log` and replays every entry.
+st::result<sc::event_state> imported(st::log_store& log, const json& doc) {
+    REQUIRE(aplc::app::import_event(log, doc, "organiser", "2026-11-24T08:00:00.000Z").ok());
+    auto state = aplc::app::replay_all(log);
+    REQUIRE(state.ok());
+    return state;
+}
+
 // The standings of a replayed state, as the JSON every client sees.
 json board_of(const sc::event_state& state) {
     auto compiled = sc::rulebook::compile(state.scored_event());
@@ -121,9 +129,7 @@ TEST_CASE("a replayed log scores exactly like the event file it came from") {
     scratch_db db;
     auto log = open_log(db.path);
     auto doc = demo();
-    REQUIRE(aplc::app::import_event(*log, doc, "organiser", "2026-11-24T08:00:00.000Z").ok());
-    auto state = aplc::app::replay_all(*log);
-    REQUIRE(state.ok());
+    auto state = imported(*log, doc);
     auto loaded = aplc::codec::load_event(doc);
     const auto& rules = std::get<sc::rulebook>(loaded);
     auto from_file = aplc::codec::encode_standings(rules, sc::compute_standings(rules));
@@ -188,9 +194,7 @@ TEST_CASE("the definition document is the imported one with later team, judge an
     scratch_db db;
     auto log = open_log(db.path);
     auto doc = demo();
-    REQUIRE(aplc::app::import_event(*log, doc, "organiser", "2026-11-24T08:00:00.000Z").ok());
-    auto state = aplc::app::replay_all(*log);
-    REQUIRE(state.ok());
+    auto state = imported(*log, doc);
     auto expected = doc;
     expected.erase("sheets");
     expected.erase("runs");

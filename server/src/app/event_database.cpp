@@ -248,6 +248,11 @@ store::result<json> run_history(const store::log_store& log, std::string_view sc
     };
     std::optional<store::store_error> failure;
     auto read = log.read(1, [&](const store::stored_entry& e) {
+        // Only the kinds that can be about a run are decoded (not definitions, boards...).
+        static const std::set<std::string, std::less<>> run_kinds{
+            "sheet.submitted", "sheet.corrected", "sheet.withdrawn", "sheet.approved",
+            "run.status_set",  "protest.filed",   "protest.ruled"};
+        if (!run_kinds.contains(e.kind)) return true;
         auto action = codec::decode_action(e.kind, e.body);
         if (auto* p = std::get_if<sc::problem>(&action)) {
             failure = store::store_error{store::store_errc::corrupt,

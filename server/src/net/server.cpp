@@ -402,6 +402,11 @@ public:
             return;
         }
         if (writing_ && now - write_started_ > s_.options.slow_client) close_slow();
+        expire_if_due();
+    }
+
+    // A signed-in session past its expiry ends: the connection is public again.
+    void expire_if_due() {
         if (!who_.subject.empty() && std::chrono::system_clock::now() >= expires_)
             end_session("token_expired", "your session has expired: sign in again");
     }
@@ -472,8 +477,7 @@ private:
         if (auto* r = std::get_if<live::inbound_refusal>(&inbound))
             return reply_error(r->re, r->code, r->message, r->path);
         auto& [msg, type, re] = std::get<live::inbound_message>(inbound);
-        if (!who_.subject.empty() && std::chrono::system_clock::now() >= expires_)
-            end_session("token_expired", "your session has expired: sign in again");
+        expire_if_due();
         if (!live::service::allowed(who_.who, type))
             return who_.who == live::role::public_viewer
                        ? reply_error(re, "not_signed_in", "sign in first to send " + type)
