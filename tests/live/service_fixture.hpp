@@ -42,18 +42,23 @@ inline json demo_event() {
     return doc;
 }
 
+struct empty_database {}; // a fixture in set-up: no event imported
+
 class fixture {
 public:
-    fixture() {
+    fixture() : fixture(empty_database{}) {
+        auto log = aplc::store::log_store::open(path_, aplc::store::open_mode::read_write);
+        REQUIRE(log);
+        REQUIRE(aplc::app::import_event(**log, demo_event(), "organiser", "2026-11-24T08:00:00Z"));
+        open();
+    }
+    explicit fixture(empty_database) {
         static std::atomic<int> counter{0};
         std::random_device random;
         path_ = (std::filesystem::temp_directory_path() /
                  ("aplc-service-test-" + std::to_string(::getpid()) + "-" +
                   std::to_string(counter++) + "-" + std::to_string(random()) + ".aplc"))
                     .string();
-        auto log = aplc::store::log_store::open(path_, aplc::store::open_mode::read_write);
-        REQUIRE(log);
-        REQUIRE(aplc::app::import_event(**log, demo_event(), "organiser", "2026-11-24T08:00:00Z"));
         open();
     }
     fixture(const fixture&) = delete;

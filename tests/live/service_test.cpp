@@ -476,3 +476,85 @@ TEST_CASE("event.get gives the definition to edit; a panel change sent back is a
     CHECK_FALSE(service::allowed(role::head_judge, "event.get"));
     CHECK_FALSE(service::allowed(role::judge, "event.get"));
 }
+
+TEST_CASE("an empty database is in set-up until the organiser's first rules.apply defines the "
+          "event",
+          "[service]") {
+    fixture f{empty_database{}};
+    CHECK_FALSE(f.app().has_event());
+    CHECK(f.app().all_boards().empty());
+    CHECK_FALSE(f.app().standings_json());
+
+    auto got = f.send(organiser, {{"type", "event.get"}});
+    REQUIRE(got["type"] == "ok");
+    CHECK(got["event"].is_null());
+    CHECK(got["seq"] == 0);
+
+    // Nothing else is answered yet, and nothing is stored.
+    for (const json& r : {json{{"type", "event.progress"}},
+                          json{{"type", "auth.issue"}, {"role", "judge"}, {"subject", "J01"}},
+                          json{{"type", "board.freeze"}, {"submission_id", "f"}, {"board", "*"}},
+                          submit("s1", sheet_of("J01", {{"planning", "9"}}))}) {
+        auto refused = f.send(r.at("type") == "sheet.submit" ? j01 : organiser, r);
+        CHECK(refused["code"] == "no_event");
+        CHECK(refused["message"] == std::string{aplc::live::no_event_message});
+    }
+    CHECK(f.log().last_seq() == 0);
+
+    json doc = demo_event();
+    doc.erase("sheets");
+    doc.erase("runs");
+    SECTION("a definition with problems is shown them and not stored") {
+        json bad = doc;
+        bad["teams"][1]["country"] = "Singapore";
+        auto preview = f.send(organiser, {{"type", "rules.preview"}, {"event", bad}});
+        CHECK(preview["valid"] == false);
+        REQUIRE_FALSE(preview["problems"].empty());
+        CHECK(preview["problems"][0]["path"].get<std::string>().starts_with("teams[1]"));
+        auto applied =
+            f.send(organiser, {{"type", "rules.apply"}, {"submission_id", "a"}, {"event", bad}});
+        CHECK(applied["code"] == "bad_rules");
+        CHECK(f.log().last_seq() == 0);
+        CHECK_FALSE(f.app().has_event());
+    }
+    SECTION("the first rules.apply defines the event: boards appear and judges can score") {
+        auto preview = f.send(organiser, {{"type", "rules.preview"}, {"event", doc}});
+        CHECK(preview["valid"] == true);
+        CHECK(preview["changes"] == json::array());
+        CHECK(f.log().last_seq() == 0);
+        auto applied = f.send(organiser, {{"type", "rules.apply"},
+                                          {"submission_id", "create-1"},
+                                          {"note", "created in the console"},
+                                          {"event", doc}});
+        REQUIRE(applied["type"] == "ok");
+        CHECK(applied["seq"] == 1);
+        CHECK(f.app().has_event());
+        // Every board is new, in both views; the overall board lists every team, unranked.
+        const auto& changed = f.changed();
+        CHECK(std::find(changed.begin(), changed.end(), "overall|public") != changed.end());
+        CHECK(std::find(changed.begin(), changed.end(), "scenario/hostage-rescue|live") !=
+              changed.end());
+        CHECK(f.board("overall")["version"] == 1);
+        CHECK(f.board("overall")["board"]["rankings"][0]["rows"].size() == doc["teams"].size());
+        CHECK(f.send(organiser, {{"type", "event.get"}})["event"] == doc);
+        CHECK(f.send(j01, submit("s1", sheet_of("J01", {{"planning", "9.5"},
+                                                        {"execution", "9.5"},
+                                                        {"communication", "9"}})))["seq"] == 2);
+        CHECK(f.app()
+                  .handle(
+                      organiser,
+                      {{"type", "auth.issue"}, {"id", "i1"}, {"role", "judge"}, {"subject", "J01"}})
+                  .issue.has_value());
+
+        // A restart replays the new event as any other.
+        f.open();
+        CHECK(f.app().has_event());
+        CHECK(f.app().seq() == 2);
+        // And its id stays: a later rules change keeps it.
+        json renamed = doc;
+        renamed["event"]["id"] = "another";
+        auto refused = f.send(organiser, {{"type", "rules.preview"}, {"event", renamed}});
+        CHECK(refused["valid"] == false);
+        CHECK(refused["problems"][0]["path"] == "event.id");
+    }
+}

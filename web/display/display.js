@@ -36,6 +36,7 @@ const conn = new Connection({
         if (pinned) topics.push(pinned);
         if (config) topics.push(...config.views.map((v) => v.topic));
         await Promise.all([...new Set(topics)].map((t) => subscribe(c, t)));
+        render(); // "Waiting for … board" when there is none yet (an event still being set up)
     },
 });
 
@@ -56,7 +57,12 @@ function subscribe(c, topic) {
     const held = boards.get(topic);
     const msg = { type: "board.subscribe", topic };
     if (held) msg.since = held.version;
-    return c.request(msg).catch((err) => console.warn(topic, err.code, err.message));
+    return c.request(msg).catch((err) => {
+        console.warn(topic, err.code, err.message);
+        // A board that does not exist yet (an event still being set up) is asked for again.
+        if (err.code === "unknown_topic")
+            setTimeout(() => { if (subscribed.delete(topic)) subscribe(c, topic); }, 5000);
+    });
 }
 
 function accept(msg) {

@@ -2,6 +2,8 @@
 // from CSV and scenarios and rules from JSON, or by assigning judges to panels and roles; then
 // checked with `rules.preview` (each problem shown beside the file or table it comes from) and
 // stored with `rules.apply` (docs/protocol.md). Sheets stay in the log and are rescored.
+// On a database with no event yet (set-up), the same card creates the event: its id, name and
+// venue, and the same imports; the first `rules.apply` defines it.
 import { describe_error, make_uuid } from "/shared/connection.js";
 import { save_blob } from "./api.js";
 import { read_judges, read_teams } from "./csv.js";
@@ -11,26 +13,45 @@ let conn = null;
 let current = null; // the event.get reply: {seq, rules_version, event}
 let candidate = null; // the document checked last, ready for rules.apply
 let sources = {}; // where the candidate's teams and judges came from: {teams: rows[], judges: rows[]}
+let on_created = null; // called once the first rules.apply has defined the event
+
+const setup = () => current !== null && !current.event;
 
 /** The judges of the event as `event.get` gave them last ([] before it answered). */
 export const event_judges = () => current?.event?.judges ?? [];
 /** The judges holding a head judge's code when `event.get` answered. */
 export const event_head_judges = () => current?.head_judges ?? [];
 
-/** Asks the server for the event document and shows it. */
-export async function load_event(c) {
+/**
+ * Asks the server for the event document and shows it. Resolves to false when the database holds
+ * no event yet (set-up); `created` is called once this card has created it.
+ */
+export async function load_event(c, created = null) {
     conn = c;
+    on_created = created;
     try {
         current = await conn.request({ type: "event.get" });
     } catch (err) {
         $("event-summary").textContent = describe_error(err);
-        return;
+        return true; // not known to be in set-up: the rest of the console shows its own errors
     }
     const ev = current.event;
-    if (!ev) { $("event-summary").textContent = "The server holds no event definition."; return; }
+    $("event-new").hidden = Boolean(ev);
+    $("event-download").hidden = !ev;
+    $("event-title").textContent = ev ? "Event, teams and judges" : "Create the event";
+    $("event-check").textContent = ev ? "Check changes" : "Check the event";
+    $("event-apply").textContent = ev ? "Apply changes" : "Create the event";
+    if (!ev) {
+        $("event-summary").textContent = "This database holds no event yet. Give it an id and a name, choose its " +
+            "teams, judges and scenarios (a whole event file under “Scenarios and rules” brings all three), " +
+            "check it, then create it. Judges' codes, displays and boards follow once it exists.";
+        $("panels").replaceChildren();
+        return false;
+    }
     $("event-summary").textContent = `${ev.event.name} · rules version ${current.rules_version} · ` +
         `${ev.teams.length} teams · ${ev.judges.length} judges · ${ev.scenarios.length} scenarios`;
     render_panels(ev);
+    return true;
 }
 
 // ----- panels and roles ---------------------------------------------------------------------
@@ -88,16 +109,46 @@ function with_panels(doc) {
 
 // ----- import -----------------------------------------------------------------------------
 
-const targets = ["teams-file", "judges-file", "rules-file", "panels", "general"];
+const targets = ["teams-file", "judges-file", "rules-file", "panels", "general", "event-new"];
+const new_event_fields = { id: "new-event-id", name: "new-event-name", venue: "new-event-venue" };
 
 function clear_problems() {
     for (const t of targets) $(`${t}-problems`).replaceChildren();
-    for (const id of ["teams-file", "judges-file", "rules-file"]) $(id).removeAttribute("aria-invalid");
+    for (const id of ["teams-file", "judges-file", "rules-file", ...Object.values(new_event_fields)])
+        $(id).removeAttribute("aria-invalid");
 }
 
-function show_problem(target, text) {
+function show_problem(target, text, field = target) {
     $(`${target}-problems`).append(el("li", { text }));
-    if (target.endsWith("-file")) $(target).setAttribute("aria-invalid", "true");
+    if (field.endsWith("-file") || field.startsWith("new-event-")) $(field).setAttribute("aria-invalid", "true");
+}
+
+// A new event's document: what the form says, before any file is read.
+function new_event_document() {
+    return { format: "aplc-event/1", event: {}, teams: [], judges: [], scenarios: [] };
+}
+
+// An event id as schemas/event.schema.json has it.
+const event_id_form = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+// The form's id, name and venue over the document's (set-up only); false when one is missing.
+function with_new_event_fields(doc) {
+    let ok = true;
+    for (const [key, id] of Object.entries(new_event_fields)) {
+        const value = $(id).value.trim();
+        if (value) doc.event[key] = value;
+        else if (key === "venue") delete doc.event.venue;
+        else {
+            show_problem("event-new", `The event needs ${key === "id" ? "an id" : "a name"}.`, id);
+            ok = false;
+        }
+    }
+    if (doc.event.id && !event_id_form.test(doc.event.id)) {
+        show_problem("event-new", `“${doc.event.id}” cannot be an event id: use letters, digits, “.”, “_” and “-” ` +
+            "(no spaces), starting with a letter or digit, at most 64 characters.", new_event_fields.id);
+        ok = false;
+    }
+    return ok;
 }
 
 async function read_file(id) {
@@ -108,7 +159,7 @@ async function read_file(id) {
 // The candidate document: the current one with the chosen files and the panel table applied.
 // Problems found before the server sees it (CSV, JSON) are shown; returns null when any.
 async function build_candidate() {
-    let doc = structuredClone(current.event);
+    let doc = setup() ? new_event_document() : structuredClone(current.event);
     let ok = true;
     sources = {};
     const rules = await read_file("rules-file");
@@ -151,6 +202,7 @@ async function build_candidate() {
         sources.judges = { name: judges.name, rows: r.rows };
     }
     if (!rules) doc = with_panels(doc);
+    if (setup()) ok = with_new_event_fields(doc) && ok;
     return ok ? doc : null;
 }
 
@@ -163,6 +215,9 @@ function place_problem(p) {
         show_problem(`${m[1]}-file`, `${src.name}, row ${src.rows[Number(m[2])]}${m[3] ? ` (${m[3].replace(/^\./, "")})` : ""}: ${p.message}`);
     } else if (/^(scenarios|rankings)/.test(p.path)) {
         show_problem($("rules-file").files[0] ? "rules-file" : "panels", `${p.path}: ${p.message}`);
+    } else if (setup() && /^event\.(id|name|venue)/.test(p.path)) {
+        const key = p.path.slice(6).split(/[.[]/)[0];
+        show_problem("event-new", `Event ${key}: ${p.message}`, new_event_fields[key]);
     } else {
         show_problem("general", `${p.path || "the event"}: ${p.message}`);
     }
@@ -171,7 +226,7 @@ function place_problem(p) {
 const brief = (x) => (x === null ? "—" : Object.entries(x).map(([k, v]) => `${k} ${v}`).join(", "));
 
 async function check() {
-    if (!current?.event) return;
+    if (!current) return;
     clear_problems();
     candidate = null;
     $("event-apply").disabled = true;
@@ -192,7 +247,9 @@ async function check() {
         candidate = doc;
         $("event-apply").disabled = false;
         status.className = "ok-text";
-        status.textContent = reply.changes.length
+        status.textContent = setup()
+            ? `No problems: “${doc.event.name}” with ${doc.teams.length} teams, ${doc.judges.length} judges and ${doc.scenarios.length} scenarios is ready to create.`
+            : reply.changes.length
             ? `No problems. Applying changes ${reply.changes.length} result(s) in the standings:`
             : "No problems. The standings would not change.";
         $("changes").replaceChildren(...reply.changes.slice(0, 30).map((c) =>
@@ -208,16 +265,21 @@ async function apply() {
     if (!candidate) return;
     const status = $("event-msg");
     const what = ["teams-file", "judges-file", "rules-file"].map((id) => $(id).files[0]?.name).filter(Boolean);
-    const note = what.length ? `imported in the console: ${what.join(", ")}` : "panels and roles changed in the console";
+    const creating = setup();
+    const note = creating ? `created in the console${what.length ? ` from ${what.join(", ")}` : ""}`
+        : what.length ? `imported in the console: ${what.join(", ")}` : "panels and roles changed in the console";
     try {
         const reply = await conn.request({ type: "rules.apply", submission_id: `organiser-${make_uuid()}`, event: candidate, note });
         status.className = "ok-text";
-        status.textContent = `Applied (entry #${reply.seq}): the sheets are rescored under the new definition.`;
+        status.textContent = creating
+            ? `Created “${candidate.event.name}” (entry #${reply.seq}). Issue the judges' codes next.`
+            : `Applied (entry #${reply.seq}): the sheets are rescored under the new definition.`;
         $("changes").replaceChildren();
         $("event-apply").disabled = true;
         candidate = null;
         for (const id of ["teams-file", "judges-file", "rules-file"]) $(id).value = "";
-        await load_event(conn);
+        if (creating && on_created) await on_created();
+        else await load_event(conn, on_created);
     } catch (err) {
         status.className = "error-text";
         status.textContent = describe_error(err);
@@ -239,5 +301,17 @@ $("event-check").addEventListener("click", check);
 $("event-download").addEventListener("click", download);
 $("event-apply").addEventListener("click", apply);
 // Any edit makes the last check stale.
-for (const id of ["teams-file", "judges-file", "rules-file", "panels"])
+for (const id of ["teams-file", "judges-file", "rules-file", "panels", ...Object.values(new_event_fields)])
     $(id).addEventListener("change", () => { candidate = null; $("event-apply").disabled = true; });
+
+// Set-up: a whole event file fills in the id, name and venue the form does not have yet.
+$("rules-file").addEventListener("change", async () => {
+    if (!setup() || !$("rules-file").files[0]) return;
+    try {
+        const doc = JSON.parse(await $("rules-file").files[0].text());
+        for (const [key, id] of Object.entries(new_event_fields))
+            if (!$(id).value && typeof doc?.event?.[key] === "string") $(id).value = doc.event[key];
+    } catch {
+        // Not JSON: "Check the event" says so under the file.
+    }
+});

@@ -51,6 +51,10 @@ async function signed_in(c) {
     $("signin").hidden = true;
     $("app").hidden = false;
     $("sign-out").hidden = false;
+    // A database with no event (set-up) shows only the card that creates it; then everything.
+    const has_event = await load_event(c, () => signed_in(c));
+    document.body.dataset.setup = String(!has_event);
+    if (!has_event) return;
     const sub = { type: "board.subscribe", topic: "overall" };
     if (live) sub.since = live.version;
     await c.request(sub).catch((err) => { $("live-note").textContent = describe_error(err); });
@@ -58,7 +62,6 @@ async function signed_in(c) {
     await c.request({ type: "board.subscribe", topic: "latest" }).catch((err) => { $("progress-note").textContent = describe_error(err); });
     refresh_progress(c);
     start_displays(c);
-    load_event(c);
     init_codes(c);
     init_history(c, () => refresh_progress(c));
 }

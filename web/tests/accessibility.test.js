@@ -1,6 +1,7 @@
 // Every page passes axe-core's WCAG 2.1 A and AA rules (labels, names, contrast, structure) in
 // the states people use: the judge's sign-in and an open score sheet on a tablet, the hall
-// display in each theme, and the organiser console signed in with every section filled.
+// display in each theme, the organiser console signed in with every section filled, and the
+// console creating a new event.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
@@ -57,6 +58,23 @@ test("the judge app, the hall display and the organiser console pass WCAG 2.1 AA
         await org.getByRole("button", { name: "Check the log" }).click();
         await org.locator("#upkeep-msg", { hasText: "The log verifies" }).waitFor();
         await expect_clean(org, "organiser console");
+    } finally {
+        await browser.close();
+        await srv.stop();
+    }
+});
+
+test("the organiser console creating a new event passes WCAG 2.1 AA checks", { timeout: 120000 }, async () => {
+    const srv = await start_server({ empty: true });
+    const browser = await launch_browser();
+    try {
+        const org = await sign_in_organiser(browser, srv);
+        await org.getByRole("heading", { name: "Create the event" }).waitFor();
+        await expect_clean(org, "organiser console in set-up");
+        // With the problems shown beside the fields.
+        await org.getByRole("button", { name: "Check the event" }).click();
+        await org.locator("#event-new-problems li").first().waitFor();
+        await expect_clean(org, "organiser console in set-up, with problems");
     } finally {
         await browser.close();
         await srv.stop();

@@ -12,19 +12,22 @@ export const shots_dir = path.join(repo_root, "web", "test-results");
 
 /**
  * Writes the demo event minus the sheets `drop(sheet)` selects, starts the server on it and
- * resolves with {url, codes: {J01: "123456", ...}, display_code, stop()}.
+ * resolves with {url, codes: {J01: "123456", ...}, display_code, stop()}. With `empty`, the
+ * server starts on a new database with no event (set-up) and no codes.
  */
-export async function start_server({ drop = () => false } = {}) {
+export async function start_server({ drop = () => false, empty = false } = {}) {
     const dir = mkdtempSync(path.join(tmpdir(), "aplc-web-"));
-    const event = JSON.parse(readFileSync(path.join(repo_root, "examples/aplc-demo.json"), "utf8"));
-    event.sheets = event.sheets.filter((s) => !drop(s));
-    const event_file = path.join(dir, "event.json");
-    writeFileSync(event_file, JSON.stringify(event));
+    const args = ["serve", "--db", path.join(dir, "event.db"), "--port", "0", "--organiser-password", "pw",
+        "--web-root", path.join(repo_root, "web")];
+    if (!empty) {
+        const event = JSON.parse(readFileSync(path.join(repo_root, "examples/aplc-demo.json"), "utf8"));
+        event.sheets = event.sheets.filter((s) => !drop(s));
+        const event_file = path.join(dir, "event.json");
+        writeFileSync(event_file, JSON.stringify(event));
+        args.push("--event", event_file, "--demo-codes");
+    }
     const binary = process.env.APLC_BINARY || path.join(repo_root, "build/debug/server/aplc");
-    const child = spawn(binary, [
-        "serve", "--db", path.join(dir, "event.db"), "--event", event_file, "--port", "0",
-        "--organiser-password", "pw", "--demo-codes", "--web-root", path.join(repo_root, "web"),
-    ], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const ready = new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60000);

@@ -17,7 +17,10 @@ namespace aplc {
 void register_serve_command(CLI::App& app, serve_options& o) {
     auto* cmd = app.add_subcommand("serve", "Run the venue server: judges' tablets, hall displays "
                                             "and the organiser's console over HTTP and WebSocket");
-    cmd->add_option("--db", o.db, "event database (SQLite; created with --event)")->required();
+    cmd->add_option("--db", o.db,
+                    "event database (SQLite); a new one starts in set-up, where the organiser "
+                    "creates the event in the console, unless --event imports one")
+        ->required();
     cmd->add_option("--event", o.event_file,
                     "event file to import first (nothing is stored twice)");
     cmd->add_flag("--no-sheets", o.no_sheets,
@@ -110,6 +113,11 @@ int run_serve(const serve_options& o, std::ostream& out, std::ostream& err) {
             << "]\n";
         return 1;
     }
+
+    if (!(*app)->has_event())
+        out << "set-up: " << o.db
+            << " holds no event yet. Sign in to the organiser console (below) and create it "
+               "there, or stop and start with --event FILE.\n";
 
     if (o.demo_codes) {
         nlohmann::json doc;

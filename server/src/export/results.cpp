@@ -33,6 +33,7 @@ outcome<results> load_results(const store::log_store& log, std::string generated
     if (up_to != std::numeric_limits<std::int64_t>::max() && (up_to < 1 || up_to > last))
         return export_error{"bad_entry", "the log has no entry " + std::to_string(up_to) +
                                              " (it holds entries 1-" + std::to_string(last) + ")"};
+    if (last == 0) return export_error{"no_event", "the database holds no event yet"};
     auto state = app::replay_all(log, up_to);
     if (!state)
         return export_error{std::string{store::code_name(state.error().code)},

@@ -227,6 +227,7 @@ struct service::impl {
     // Recomputes the boards the commits since the last refresh touched (every board after a
     // rules change or at start-up) and returns the snapshots that changed.
     std::vector<snapshot_ptr> refresh_boards() {
+        if (!rules) return {};
         std::map<std::string, json> live;
         std::map<std::string, json> pub;
         make_boards(live, pub, dirty_all ? nullptr : &dirty);
@@ -281,11 +282,11 @@ struct service::impl {
         auto replayed = app::replay(log);
         if (!replayed) return replayed.error();
         state = std::move(replayed.value());
-        if (state.seq == 0 || !rebuild())
+        // An empty database is in set-up: the organiser's first rules.apply defines the event.
+        if (state.seq == 0) return store::done{};
+        if (!rebuild())
             return store::store_error{store::store_errc::corrupt,
-                                      state.seq == 0
-                                          ? "the database holds no event: start with --event FILE"
-                                          : "the rules stored in the log cannot be compiled"};
+                                      "the rules stored in the log cannot be compiled"};
         auto loaded = load_latest();
         if (!loaded) return loaded;
         auto frozen = restore_freezes();
@@ -768,7 +769,7 @@ struct service::impl {
         auto decoded = codec::decode_event(doc);
         if (auto* p = std::get_if<std::vector<sc::problem>>(&decoded)) return *p;
         auto ev = std::get<sc::event>(std::move(decoded));
-        if (ev.id != state.definition.id)
+        if (rules && ev.id != state.definition.id)
             return std::vector<sc::problem>{
                 {"event.id", "this server runs the event '" + state.definition.id +
                                  "': a rules change keeps the event's id"}};
@@ -837,6 +838,12 @@ struct service::impl {
             return out;
         }
         const auto& next = std::get<sc::rulebook>(compiled);
+        if (!rules) { // the event's first definition: no standings to compare with yet
+            out.reply = ok_reply(
+                req.at("id"),
+                {{"valid", true}, {"problems", json::array()}, {"changes", json::array()}});
+            return out;
+        }
         std::vector<sc::sheet> current;
         for (const auto& [k, c] : state.sheets) current.push_back(c.value);
         auto next_standings = sc::compute_standings(next, current, rulings);
@@ -915,6 +922,8 @@ const std::set<std::string, std::less<>> jury{"sheet.approve",      "run.set_sta
 const std::set<std::string, std::less<>> organisers{
     "auth.issue",  "board.freeze",    "board.reveal", "rules.preview",
     "rules.apply", "display.control", "display.list", "event.get"};
+// What an empty database (set-up) answers: the organiser reads and defines the event.
+const std::set<std::string, std::less<>> setup_types{"event.get", "rules.preview", "rules.apply"};
 } // namespace
 
 bool service::known_type(std::string_view type) {
@@ -936,6 +945,8 @@ handled service::handle(const client& from, const json& req) {
     const std::string type = req.at("type").get<std::string>();
     auto& p = *impl_;
     if (auto again = p.repeated(req)) return *again;
+    if (!p.rules && !setup_types.contains(type))
+        return impl::refuse(req.at("id"), {"no_event", std::string{no_event_message}, ""});
     if (type == "sheet.submit") return p.submit(from, req);
     if (type == "sheet.correct") return p.correct(from, req);
     if (type == "sheet.withdraw") return p.withdraw(from, req);
@@ -968,9 +979,12 @@ std::vector<snapshot_ptr> service::all_boards() const {
     return out;
 }
 
-std::string service::standings_json() const {
+std::optional<std::string> service::standings_json() const {
+    if (!impl_->rules) return std::nullopt;
     return codec::encode_standings(*impl_->rules, impl_->standings).dump();
 }
+
+bool service::has_event() const { return impl_->rules.has_value(); }
 
 std::int64_t service::seq() const { return impl_->state.seq; }
 

@@ -917,8 +917,16 @@ private:
             }
             if (name == "standings.json")
                 return asio::post(st.app_ctx, [self, req = std::move(req)]() mutable {
-                    std::string body = self->s_.app.standings_json();
-                    self->send_file(std::move(req), std::move(body), "standings.json");
+                    auto body = self->s_.app.standings_json();
+                    if (!body)
+                        return asio::post(self->s_.net, [self, req = std::move(req)] {
+                            self->write(json_response(
+                                req,
+                                json{{"code", "no_event"}, {"message", live::no_event_message}}
+                                    .dump(),
+                                http::status::not_found));
+                        });
+                    self->send_file(std::move(req), std::move(*body), "standings.json");
                 });
             asio::post(st.export_pool, [self, req = std::move(req), name]() mutable {
                 auto made = make_export(self->s_.options.db_path, name);
@@ -930,8 +938,9 @@ private:
                             req,
                             json{{"code", e.code}, {"message", e.message}}.dump(
                                 -1, ' ', false, json::error_handler_t::replace),
-                            e.code == "not_found" ? http::status::not_found
-                                                  : http::status::internal_server_error));
+                            e.code == "not_found" || e.code == "no_event"
+                                ? http::status::not_found
+                                : http::status::internal_server_error));
                     });
                 self->send_file(std::move(req), std::move(made.value()), name);
             });

@@ -52,7 +52,9 @@ struct service_options {
 class service {
 public:
     // Replays the log into the event's state and computes every board. Errors: the store's,
-    // or `corrupt` when the log's rules cannot be compiled.
+    // or `corrupt` when the log's rules cannot be compiled. An empty log opens in set-up: no
+    // boards, and only event.get, rules.preview and rules.apply are answered (anything else is
+    // `no_event`) until a rules.apply defines the event.
     // `codes` issues judges' and displays' codes (auth.issue) and ends sessions (auth.sign_out).
     static store::result<std::unique_ptr<service>> open(store::log_store& log, auth& codes,
                                                         const service_options& options = {});
@@ -77,8 +79,11 @@ public:
     // Every current snapshot (start-up).
     [[nodiscard]] std::vector<snapshot_ptr> all_boards() const;
 
-    // The full live standings (schemas/standings.schema.json), serialized.
-    [[nodiscard]] std::string standings_json() const;
+    // The full live standings (schemas/standings.schema.json), serialized; none in set-up.
+    [[nodiscard]] std::optional<std::string> standings_json() const;
+
+    // False in set-up, until the first rules.apply.
+    [[nodiscard]] bool has_event() const;
 
     [[nodiscard]] std::int64_t seq() const;
 
@@ -95,6 +100,10 @@ private:
     explicit service(std::unique_ptr<impl> p);
     std::unique_ptr<impl> impl_;
 };
+
+// The message of `no_event`, the refusal of everything but the event's definition in set-up.
+inline constexpr std::string_view no_event_message =
+    "no event is defined yet: the organiser creates it in the organiser console first";
 
 // An error reply, for the server's own refusals (before a request reaches the service).
 std::string error_reply(const nlohmann::json& re, std::string_view code, std::string_view message,
