@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The live fan-out benchmark (docs/performance.md, "Live fan-out"): `aplc serve` and two
+# The live fan-out benchmark (docs/performance.md, "Live fan-out"): `aplc serve` and three
 # reference broadcasters doing the same fan-out, each on CPU 0, measured by bench/loadgen on
 # CPU 1, for N displays subscribed to one board and judges submitting sheets.
 #
-#   ./scripts/build release --target aplc loadgen ref_beast
 #   (cd bench/node-ws && npm ci)
+#   (cd bench/uws && npm ci)        # uWebSockets' sources; the next configure adds ref_uws
+#   ./scripts/build release --target aplc loadgen ref_beast ref_uws
 #   flock /tmp/aplc-build.lock bench/fanout.sh          # nothing else should run meanwhile
 #
 # Every run starts a fresh server (a temporary database for aplc). Cases: N = SIZES displays
@@ -14,7 +15,7 @@
 # orders and then correct their own sheets. The reference servers send boards of the size the
 # aplc server sent in the same case (BOARD_BYTES when aplc is not run).
 # Environment knobs (defaults below): SIZES ROUNDS JUDGES TOPIC SUSTAINED_N RATE DURATION
-# SERVERS ("aplc ref_beast node-ws") EVENT BUILD OUT BOARD_BYTES. E.g. only the sustained case
+# SERVERS ("aplc ref_beast node-ws uws") EVENT BUILD OUT BOARD_BYTES. E.g. only the sustained case
 # of aplc at 15 changes/s: SERVERS=aplc SIZES= RATE=15 bench/fanout.sh
 # Prints each run's table, then a summary table; every RESULT line goes to $OUT/results.txt.
 set -euo pipefail
@@ -24,6 +25,7 @@ BUILD=${BUILD:-build/release}
 APLC=${APLC:-$BUILD/server/aplc}
 LOADGEN=${LOADGEN:-$BUILD/bench/loadgen}
 REF_BEAST=${REF_BEAST:-$BUILD/bench/ref_beast}
+REF_UWS=${REF_UWS:-$BUILD/bench/ref_uws}
 NODE_WS=bench/node-ws/server.js
 EVENT=${EVENT:-}
 SIZES=${SIZES-"100 1000 5000 10000"}   # may be empty: no rounds cases
@@ -33,7 +35,7 @@ TOPIC=${TOPIC:-latest}
 SUSTAINED_N=${SUSTAINED_N:-5000}       # 0: no sustained case
 RATE=${RATE:-30}
 DURATION=${DURATION:-20}
-SERVERS=${SERVERS:-"aplc ref_beast node-ws"}
+SERVERS=${SERVERS:-"aplc ref_beast node-ws uws"}
 BOARD_BYTES=${BOARD_BYTES:-4096}
 OUT=${OUT:-$(mktemp -d /tmp/aplc-fanout.XXXXXX)}
 PASSWORD="bench-organiser-$$"
@@ -57,6 +59,9 @@ for s in $SERVERS; do
         ref_beast) [[ -x $REF_BEAST ]] || { echo "fanout: no $REF_BEAST" >&2; exit 1; } ;;
         node-ws) [[ -d bench/node-ws/node_modules/ws ]] ||
                      { echo "fanout: run 'npm ci' in bench/node-ws" >&2; exit 1; } ;;
+        uws) [[ -x $REF_UWS ]] ||
+                 { echo "fanout: no $REF_UWS ('npm ci' in bench/uws, then scripts/build" \
+                        "release --target ref_uws)" >&2; exit 1; } ;;
         *) echo "fanout: unknown server $s" >&2; exit 1 ;;
     esac
 done
@@ -87,6 +92,9 @@ start_server() {
             ;;
         node-ws)
             taskset -c 0 node "$NODE_WS" --port 0 --board-bytes "$bytes" >"$log" 2>&1 &
+            ;;
+        uws)
+            taskset -c 0 "$REF_UWS" --port 0 --board-bytes "$bytes" >"$log" 2>&1 &
             ;;
     esac
     server_pid=$!
