@@ -42,7 +42,8 @@ TEST_CASE("schema violations name the JSON path") {
     e["teams"][1]["country"] = "bb";
     auto ps = problems_of(e);
     CHECK(has_problem(ps, "scenarios[0].fields[0].kind", ""));
-    CHECK(has_problem(ps, "teams[1].country", ""));
+    CHECK(has_problem(ps, "teams[1].country",
+                      "\"bb\" is not a country code: three capital letters, such as SGP"));
     // The errors that only repeat these at their parents ("failed to validate item #1" at
     // "teams") are left out: each mistake is reported once, where it is.
     for (const auto& p : ps) {
@@ -188,4 +189,17 @@ TEST_CASE(
                       "cannot separate entrants"));
     e["rankings"][0]["tie_break"][0]["scenario"] = "team";
     CHECK(problems_of(e).empty());
+}
+
+TEST_CASE("a value not in its field's form is named with the form the field takes") {
+    json e = base_event();
+    e["scenarios"].push_back(panel_scenario("s", json::array(), "m"));
+    e["teams"][0]["id"] = "S G P";
+    e["event"]["days"][0]["date"] = "24/11/2026";
+    e["scenarios"][0]["fields"][0]["id"] = "2nd mark";
+    auto ps = problems_of(e);
+    CHECK(has_problem(ps, "teams[0].id", "\"S G P\" is not an id: 1 to 64 letters, digits"));
+    CHECK(
+        has_problem(ps, "event.days[0].date", "\"24/11/2026\" is not a date: write it YYYY-MM-DD"));
+    CHECK(has_problem(ps, "scenarios[0].fields[0].id", "\"2nd mark\" is not a name: 1 to 64"));
 }

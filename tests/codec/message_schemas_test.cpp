@@ -246,6 +246,13 @@ TEST_CASE("a sheet value may be a decimal number or string, a time or a boolean"
                                       with("sheet.submit", "/sheet/values/planning", value))
                   .empty());
     }
+    // A string that is neither says what it should be.
+    auto errors = codec::validate_against("messages/sheet.submit.schema.json",
+                                          with("sheet.submit", "/sheet/values/planning", "9,5"));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].path == "sheet.values.planning");
+    CHECK(errors[0].message ==
+          "\"9,5\" is not a number or a time: such as 9.5, or 4:37.25 for minutes and seconds");
     for (json value :
          {json(nullptr), json("9.5.1"), json("4:37:44"), json(".5"), json("1e3"), json::object()}) {
         INFO(value.dump());
