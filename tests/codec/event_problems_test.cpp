@@ -203,3 +203,16 @@ TEST_CASE("a value not in its field's form is named with the form the field take
         has_problem(ps, "event.days[0].date", "\"24/11/2026\" is not a date: write it YYYY-MM-DD"));
     CHECK(has_problem(ps, "scenarios[0].fields[0].id", "\"2nd mark\" is not a name: 1 to 64"));
 }
+
+TEST_CASE("a missing member is reported beside the mistakes inside its siblings") {
+    json e = base_event();
+    e.erase("judges");
+    e["teams"][1]["country"] = "bb";
+    auto ps = problems_of(e);
+    CHECK(has_problem(ps, "", "judges"));
+    CHECK(has_problem(ps, "teams[1].country", "is not a country code"));
+    for (const auto& p : ps) {
+        INFO(p.path << ": " << p.message);
+        CHECK((p.path.empty() || p.path == "teams[1].country"));
+    }
+}

@@ -244,19 +244,25 @@ std::vector<schema_error> validate_against(std::string_view schema_name,
                                      ? pattern_message(schema_name, document, e.context)
                                      : e.description});
     // The deepest paths say the most: "failed to validate item #3" at a parent only repeats
-    // the error inside it, so a path's error is dropped when one at or below it is kept.
+    // the error inside it, so such an echo is dropped when an error below it is kept, and so is
+    // a second error at a path already named (the other branches of a oneOf). A parent's own
+    // error (a missing property) stays beside its children's.
     std::stable_sort(errors.begin(), errors.end(),
                      [](const auto& a, const auto& b) { return a.path.size() > b.path.size(); });
-    auto covers = [](const std::string& outer, const std::string& inner) {
-        return outer.empty() || inner == outer ||
-               (inner.starts_with(outer) &&
-                (inner[outer.size()] == '.' || inner[outer.size()] == '['));
+    auto below = [](const std::string& outer, const std::string& inner) {
+        return inner != outer &&
+               (outer.empty() || (inner.starts_with(outer) &&
+                                  (inner[outer.size()] == '.' || inner[outer.size()] == '[')));
+    };
+    auto echo = [](const std::string& message) {
+        return message.starts_with("Failed to validate") || message.starts_with("Cannot validate");
     };
     std::vector<schema_error> kept;
     for (auto& error : errors) {
         if (kept.size() == limit) break;
-        if (std::none_of(kept.begin(), kept.end(),
-                         [&](const schema_error& k) { return covers(error.path, k.path); }))
+        if (std::none_of(kept.begin(), kept.end(), [&](const schema_error& k) {
+                return k.path == error.path || (echo(error.message) && below(error.path, k.path));
+            }))
             kept.push_back(std::move(error));
     }
     return kept;
