@@ -47,6 +47,10 @@ TEST_CASE("a server on an empty database is in set-up until the organiser define
     json applied = organiser.request(change("rules.apply", {{"event", doc}, {"note", "created"}}));
     expect_ok(applied, "rules.apply");
     CHECK(applied.at("seq") == 1);
+    // Another console still showing the empty database would undo it: refused, nothing stored.
+    json stale = organiser.request(
+        change("rules.apply", {{"event", doc}, {"note", "created twice"}, {"rules_version", 0}}));
+    CHECK(stale.at("code") == "stale_rules");
     // The ack leaves before the boards are computed: they follow within moments.
     http_response board;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};

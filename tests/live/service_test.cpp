@@ -458,10 +458,23 @@ TEST_CASE("event.get gives the definition to edit; a panel change sent back is a
     REQUIRE(f.send(organiser, {{"type", "rules.apply"},
                                {"submission_id", "panel-1"},
                                {"note", "J04 replaces J03"},
+                               {"rules_version", 1},
                                {"event", doc}})["type"] == "ok");
     auto again = f.send(organiser, {{"type", "event.get"}});
     CHECK(again["rules_version"] == 2);
     CHECK(again["event"] == doc);
+    // A second console's change, made from version 1, would undo this one: refused.
+    const auto entries = f.log().last_seq();
+    json other = got["event"];
+    other["event"]["name"] = "Renamed in another console";
+    auto stale = f.send(organiser, {{"type", "rules.apply"},
+                                    {"submission_id", "other-console"},
+                                    {"rules_version", 1},
+                                    {"event", other}});
+    CHECK(stale["code"] == "stale_rules");
+    CHECK(stale["path"] == "rules_version");
+    CHECK(f.log().last_seq() == entries);
+    CHECK(f.send(organiser, {{"type", "event.get"}})["event"] == doc);
     // J04 now judges hostage rescue; J03 no longer does.
     auto refused = f.send(
         j03,

@@ -269,7 +269,10 @@ async function apply() {
     const note = creating ? `created in the console${what.length ? ` from ${what.join(", ")}` : ""}`
         : what.length ? `imported in the console: ${what.join(", ")}` : "panels and roles changed in the console";
     try {
-        const reply = await conn.request({ type: "rules.apply", submission_id: `organiser-${make_uuid()}`, event: candidate, note });
+        const reply = await conn.request({
+            type: "rules.apply", submission_id: `organiser-${make_uuid()}`, event: candidate, note,
+            rules_version: current.rules_version, // refused (stale_rules) if another console changed it since
+        });
         status.className = "ok-text";
         status.textContent = creating
             ? `Created “${candidate.event.name}” (entry #${reply.seq}). Issue the judges' codes next.`
@@ -284,6 +287,18 @@ async function apply() {
         status.className = "error-text";
         status.textContent = describe_error(err);
         if (err.reply?.problems) err.reply.problems.forEach(place_problem);
+        if (err.code === "stale_rules") {
+            // Another console changed (or created) the event: show it as it is now.
+            candidate = null;
+            $("event-apply").disabled = true;
+            if (creating && on_created) await on_created();
+            else await load_event(conn, on_created);
+            $("event-msg").className = "error-text";
+            $("event-msg").textContent = creating
+                ? "Another console created the event meanwhile, so nothing was stored. Here it is as it was created."
+                : "Another console changed the event meanwhile, so nothing was stored. It is shown again as it is " +
+                  "now: make the change again, check it and apply it.";
+        }
     }
 }
 

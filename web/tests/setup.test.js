@@ -37,6 +37,7 @@ test("an organiser creates the event in the console on a new database", { timeou
         await shot(hall, "display-during-setup");
 
         const org = await sign_in_organiser(browser, srv);
+        const other = await sign_in_organiser(browser, srv); // a second console, also in set-up
         await org.getByRole("heading", { name: "Create the event" }).waitFor();
         assert.ok(!(await org.getByRole("heading", { name: "Freeze and reveal" }).isVisible()), "only the event card in set-up");
         assert.ok(!(await org.getByRole("button", { name: "Download the event file" }).isVisible()));
@@ -101,6 +102,21 @@ test("an organiser creates the event in the console on a new database", { timeou
         await hall.locator("body", { hasText: "Asian Prisons Lockdown Challenge 2027" }).waitFor({ timeout: 20000 });
         await hall.locator("main", { hasText: demo.teams[0].name }).waitFor();
         await shot(hall, "display-after-setup");
+
+        // 7. The second console, still in set-up, creates it again from a whole event file (which
+        //    fills in the id and name): refused as stale, and it shows the event as created.
+        await other.getByRole("heading", { name: "Create the event" }).waitFor();
+        const whole = { ...demo, event: { ...demo.event, id: "aplc-2027", name: "APLC 2027 (second console)" } };
+        await other.getByLabel(/^Scenarios and rules/).setInputFiles(file("aplc-2027.json", "application/json", JSON.stringify(whole)));
+        await other.waitForFunction(() => document.getElementById("new-event-name").value !== "");
+        assert.equal(await other.getByLabel("Event name").inputValue(), "APLC 2027 (second console)");
+        await other.getByRole("button", { name: "Check the event" }).click();
+        await other.locator("#event-msg", { hasText: "ready to create" }).waitFor();
+        await other.getByRole("button", { name: "Create the event" }).click();
+        await other.locator("#event-msg", { hasText: "Another console created the event meanwhile" }).waitFor();
+        await other.getByRole("heading", { name: "Freeze and reveal" }).waitFor();
+        await other.locator("#event-summary", { hasText: "Asian Prisons Lockdown Challenge 2027 · rules version 1" }).waitFor();
+        assert.equal(await healthz_seq(srv.url), 1, "nothing stored by the second console");
 
         // The results export now names the new event.
         const exported = await org.evaluate(async () => {

@@ -856,6 +856,17 @@ struct service::impl {
     }
 
     handled rules_apply(const client& from, const json& req) {
+        // Made from an older definition (another console applied a change meanwhile): storing
+        // it would undo that change.
+        if (auto base = req.find("rules_version");
+            base != req.end() && base->get<int>() != state.rules_version)
+            return refuse(req.at("id"),
+                          {"stale_rules",
+                           "the event was changed meanwhile (it is at rules version " +
+                               std::to_string(state.rules_version) +
+                               ", this change was made from " + std::to_string(base->get<int>()) +
+                               "): load it again and redo the change; nothing was stored",
+                           "rules_version"});
         auto compiled = rules_of(req.at("event"));
         if (auto* p = std::get_if<std::vector<sc::problem>>(&compiled)) {
             handled out;
