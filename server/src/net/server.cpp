@@ -1,5 +1,8 @@
 #include "aplc/net/server.hpp"
 
+#include "app_handoff.hpp"
+#include "bulk_lane.hpp"
+
 #include "aplc/app/event_database.hpp"
 #include "aplc/export/export_writer.hpp"
 #include "aplc/export/pdf_export.hpp"
@@ -120,8 +123,15 @@ struct metrics {
 
 class session_base;
 
+// The bulk lane's batches: short enough that a judge's frame or an ack waits for little, long
+// enough that rescheduling (a handler, a clock read) stays a small share of the fan-out's time.
+constexpr std::chrono::microseconds bulk_batch{150};
+// Subscribers a hub slice reaches: about one batch of the lane (a board write costs ~10 us).
+constexpr std::size_t hub_slice = 16;
+
 struct server_state {
     asio::io_context& net;
+    bulk_lane& bulk; // the network thread's low-priority work
     asio::io_context& app_ctx;
     asio::thread_pool& auth_pool;
     asio::thread_pool& export_pool;
@@ -130,6 +140,7 @@ struct server_state {
     const server_options& options;
     live::hub hub;
     metrics stats;
+    app_handoff handoff;
     std::unordered_map<const session_base*, std::weak_ptr<session_base>> sessions;
     bool stopping = false;
     std::string origin; // "http://127.0.0.1:8080"
@@ -137,10 +148,10 @@ struct server_state {
     live::display_settings_ptr displays;
     std::map<std::string, int, std::less<>> displays_connected;
 
-    server_state(asio::io_context& n, asio::io_context& a, asio::thread_pool& p,
+    server_state(asio::io_context& n, bulk_lane& b, asio::io_context& a, asio::thread_pool& p,
                  asio::thread_pool& x, live::service& s, live::auth& c, const server_options& o)
-        : net{n}, app_ctx{a}, auth_pool{p}, export_pool{x}, app{s}, codes{c}, options{o},
-          hub{[&n](std::function<void()> f) { asio::post(n, std::move(f)); }} {}
+        : net{n}, bulk{b}, app_ctx{a}, auth_pool{p}, export_pool{x}, app{s}, codes{c}, options{o},
+          hub{[&b](std::function<void()> f) { b.add(std::move(f)); }, hub_slice} {}
 
     // Codes issued so far, and the count when each subject's was issued (network thread).
     std::uint64_t reissues = 0;
@@ -494,9 +505,14 @@ private:
 
     void to_app(json msg) {
         live::client from{who_, "ws:" + address_};
+        s_.handoff.queued();
         asio::post(s_.app_ctx, [self = this->shared_from_this(), from = std::move(from),
                                 msg = std::move(msg)]() mutable {
             auto& st = self->s_;
+            struct finished {
+                app_handoff& h;
+                ~finished() { h.finished(); }
+            } at_end{st.handoff};
             const auto began = clock::now();
             const auto displays_before = st.app.displays();
             live::handled out = st.app.handle(from, msg);
@@ -505,20 +521,22 @@ private:
                 st.stats.commit_took(clock::now() - began);
                 st.stats.seq.store(st.app.seq(), std::memory_order_relaxed);
             }
-            // The ack leaves before the boards are recomputed: on a busy core, the network
-            // thread gets to run first. The session's reference goes with it: a session must
-            // end on the network thread (its destructor updates that thread's counters).
+            // The ack leaves before the boards are recomputed (app_handoff.hpp). The session's
+            // reference goes with it: a session must end on the network thread (its destructor
+            // updates that thread's counters).
+            const auto ticket = st.handoff.ack_posted();
             asio::post(st.net, [self = std::move(self), reply = std::move(out.reply),
-                                code = out.error_code] {
+                                code = out.error_code, ticket] {
                 if (!code.empty()) ++self->s_.stats.errors[code];
                 self->send(std::make_shared<const std::string>(reply));
+                self->s_.handoff.ack_sent(ticket);
             });
             if (!out.committed) return;
             if (auto displays = st.app.displays(); displays != displays_before)
                 asio::post(st.net, [&st, displays = std::move(displays)] {
                     install_displays(st, displays);
                 });
-            std::this_thread::yield();
+            st.handoff.wait_ack_sent(ticket, std::chrono::milliseconds{2});
             auto boards = st.app.refresh();
             st.stats.board_changes.fetch_add(boards.size(), std::memory_order_relaxed);
             if (!boards.empty())
@@ -710,10 +728,17 @@ private:
         writing_ = true;
         write_started_ = clock::now();
         ws_.text(true);
-        ws_.async_write(asio::buffer(queue_.front().bytes()),
-                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                            self->on_write(ec);
-                        });
+        auto done = [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->on_write(ec);
+        };
+        // Boards to displays and the public complete in the bulk lane; replies, and everything
+        // to judges, head judges and organisers, on the network thread's own queue.
+        if (queue_.front().board &&
+            (who_.who == live::role::display || who_.who == live::role::public_viewer))
+            ws_.async_write(asio::buffer(queue_.front().bytes()),
+                            asio::bind_executor(s_.bulk.get_executor(), std::move(done)));
+        else
+            ws_.async_write(asio::buffer(queue_.front().bytes()), std::move(done));
     }
 
     void on_write(beast::error_code ec) {
@@ -1088,10 +1113,18 @@ int serve(live::service& app, live::auth& codes, const server_options& options, 
     std::optional<ssl::context> tls;
     std::optional<server_state> state;
     asio::io_context net{1};
+    // Between two batches of fan-out, the network thread lets a busy app thread have the core.
+    // Declared after `net`: the connections its unrun work holds go while `net` still exists.
+    app_handoff* handoff = nullptr;
+    bulk_lane bulk{net, bulk_batch, SIZE_MAX, [&handoff] {
+                       if (handoff && handoff->app_busy()) std::this_thread::yield();
+                   }};
     asio::io_context app_ctx{1};
     asio::thread_pool auth_pool{1};
     asio::thread_pool export_pool{1};
-    server_state& s = state.emplace(net, app_ctx, auth_pool, export_pool, app, codes, options);
+    server_state& s =
+        state.emplace(net, bulk, app_ctx, auth_pool, export_pool, app, codes, options);
+    handoff = &s.handoff;
     for (const auto& b : app.all_boards()) s.hub.publish(b);
     s.displays = app.displays();
     s.stats.seq = app.seq();
@@ -1135,7 +1168,10 @@ int serve(live::service& app, live::auth& codes, const server_options& options, 
     schedule_sweep(s, sweeper);
 
     auto app_work = asio::make_work_guard(app_ctx);
-    std::thread app_thread{[&app_ctx] { app_ctx.run(); }};
+    std::thread app_thread{[&app_ctx] {
+        prefer_short_slice(std::chrono::microseconds{100}); // app_handoff.hpp; best effort
+        app_ctx.run();
+    }};
 
     asio::signal_set signals{net, SIGINT, SIGTERM};
     asio::steady_timer grace{net};
@@ -1173,6 +1209,7 @@ int serve(live::service& app, live::auth& codes, const server_options& options, 
     export_pool.join();
     // The hub's references go now; the connections held by unrun handlers go with `net`.
     s.hub.drop_all();
+    bulk.clear();
     out << "stopped" << std::endl;
     return 0;
 }
