@@ -11,6 +11,8 @@
 //
 //   ref_beast --port 0 --board-bytes 4096
 // prints `listening on http://127.0.0.1:PORT` once it accepts connections.
+#include "ref_protocol.hpp"
+
 #include <CLI/CLI.hpp>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -34,33 +36,8 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using frame_ptr = std::shared_ptr<const std::string>;
 
-// `{"type":"board","topic":"latest","version":N,...,"board":{"pad":"xxx..."}}`, `bytes` long
-// (or as short as its fixed part when `bytes` is smaller).
-std::string make_board(std::int64_t version, std::size_t bytes) {
-    std::string head = R"({"type":"board","topic":"latest","version":)" + std::to_string(version) +
-                       R"(,"view":"public","frozen":false,"board":{"pad":")";
-    const std::string tail = "\"}}";
-    const std::size_t fixed = head.size() + tail.size();
-    head.append(bytes > fixed ? bytes - fixed : 0, 'x');
-    head += tail;
-    return head;
-}
-
-// Reads `"seq":N` from a publish message; -1 when absent.
-std::int64_t read_seq(std::string_view text) {
-    const auto at = text.find("\"seq\":");
-    if (at == std::string_view::npos) return -1;
-    std::int64_t v = 0;
-    bool any = false;
-    for (std::size_t i = at + 6; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == ' ') continue;
-        if (c < '0' || c > '9') break;
-        v = v * 10 + (c - '0');
-        any = true;
-    }
-    return any ? v : -1;
-}
+using aplc::bench::make_board;
+using aplc::bench::read_seq;
 
 class session;
 

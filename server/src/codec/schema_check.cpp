@@ -19,19 +19,31 @@
 namespace aplc::codec {
 namespace {
 
-// "<root>", "[scenarios]", "[2]" -> "scenarios[2]"
-std::string path_of(const std::vector<std::string>& context) {
-    std::string path;
+// One step of a valijson error's context: a member's name or an array index.
+struct member {
+    std::string name;
+    bool index = false;
+};
+
+// "<root>", "[scenarios]", "[2]" -> {scenarios}, {2, index}
+std::vector<member> members_of(const std::vector<std::string>& context) {
+    std::vector<member> out;
     for (const auto& part : context) {
         if (part == "<root>" || part.size() < 2) continue;
         std::string inner = part.substr(1, part.size() - 2);
-        bool index = !inner.empty() && std::all_of(inner.begin(), inner.end(),
-                                                   [](char c) { return c >= '0' && c <= '9'; });
-        if (index)
-            path += "[" + inner + "]";
-        else
-            path += (path.empty() ? "" : ".") + inner;
+        const bool index = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
+            return c >= '0' && c <= '9';
+        });
+        out.push_back({std::move(inner), index});
     }
+    return out;
+}
+
+// "<root>", "[scenarios]", "[2]" -> "scenarios[2]"
+std::string path_of(const std::vector<std::string>& context) {
+    std::string path;
+    for (const auto& m : members_of(context))
+        path += m.index ? "[" + m.name + "]" : (path.empty() ? "" : ".") + m.name;
     return path;
 }
 
@@ -110,12 +122,7 @@ const nlohmann::json* matching_pattern_property(const nlohmann::json& node,
 std::string pattern_at(std::string_view schema_name, const std::vector<std::string>& context) {
     std::vector<schema_node> here{
         {&raw_schema(std::string{schema_name}), std::string{schema_name}}};
-    for (const auto& part : context) {
-        if (part == "<root>" || part.size() < 2) continue;
-        const std::string inner = part.substr(1, part.size() - 2);
-        const bool index = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
-            return c >= '0' && c <= '9';
-        });
+    for (const auto& [inner, index] : members_of(context)) {
         std::vector<schema_node> next;
         for (const auto& h : here)
             for (const auto& a : alternatives(h)) {
@@ -169,14 +176,10 @@ std::string pattern_message(std::string_view schema_name, const nlohmann::json& 
     const std::string form =
         form_it == forms.end() ? "is not in the form this field takes" : form_it->second;
     const nlohmann::json* value = &document;
-    for (const auto& part : context) {
-        if (part == "<root>" || part.size() < 2) continue;
-        const std::string inner = part.substr(1, part.size() - 2);
-        if (value->is_object() && value->contains(inner))
+    for (const auto& [inner, index] : members_of(context)) {
+        if (value->is_object() && value->contains(inner)) // a member may be named "2"
             value = &(*value)[inner];
-        else if (value->is_array() && !inner.empty() &&
-                 inner.find_first_not_of("0123456789") == std::string::npos &&
-                 std::stoul(inner) < value->size())
+        else if (index && value->is_array() && std::stoul(inner) < value->size())
             value = &(*value)[std::stoul(inner)];
         else
             return "the value " + form.substr(3);
