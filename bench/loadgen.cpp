@@ -12,6 +12,11 @@
 // (/proc/PID/stat utime+stime, and the threads' /proc/PID/task/*/schedstat in nanoseconds) and
 // the server's memory per display connection (VmRSS before the displays connect vs after).
 //
+// The judges' (and the publisher's) connections sit on an epoll instance of their own, read
+// before the displays' and again after every few display events: an ack is stamped when the
+// server sent it, give or take a few microseconds, not after thousands of boards that arrived
+// in the same wake-up. The displays' stamps are later by the same few microseconds at most.
+//
 // Modes:
 //   aplc  the real server (docs/protocol.md): signs in as the organiser, issues codes for M
 //         judges taken from the event file, signs them in, reads their assignments and submits
@@ -49,6 +54,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -157,6 +163,69 @@ std::optional<long> proc_rss_kib(int pid) {
     std::string line;
     while (std::getline(in, line))
         if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return std::nullopt;
+}
+
+// The samples of a Prometheus text page: "name{labels}" -> value (comments skipped).
+using metric_samples = std::map<std::string, double>;
+
+// GET /metrics from the aplc server, blocking (only outside the measured window).
+std::optional<metric_samples> fetch_metrics(const sockaddr_in& addr, const std::string& host) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return std::nullopt;
+    std::string reply;
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+        const std::string req =
+            "GET /metrics HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+        if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
+            std::array<char, 16384> buf{};
+            for (;;) {
+                const ssize_t r = ::recv(fd, buf.data(), buf.size(), 0);
+                if (r > 0)
+                    reply.append(buf.data(), static_cast<std::size_t>(r));
+                else if (r < 0 && errno == EINTR)
+                    continue;
+                else
+                    break;
+            }
+        }
+    }
+    ::close(fd);
+    const auto body = reply.find("\r\n\r\n");
+    if (reply.rfind("HTTP/1.1 200", 0) != 0 || body == std::string::npos) return std::nullopt;
+    metric_samples out;
+    std::istringstream in(reply.substr(body + 4));
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        const auto space = line.rfind(' ');
+        if (space == std::string::npos) continue;
+        out[line.substr(0, space)] = std::strtod(line.c_str() + space + 1, nullptr);
+    }
+    return out;
+}
+
+// The q-quantile of histogram `name` (labels `labels`, e.g. `phase="commit",`) between two
+// scrapes, as the upper bound (ms) of the bucket it falls in; nullopt without samples.
+std::optional<double> histogram_quantile(const metric_samples& before, const metric_samples& after,
+                                         const std::string& name, const std::string& labels,
+                                         double q) {
+    std::vector<std::pair<double, double>> buckets; // (upper bound in s, count in the window)
+    const std::string prefix = name + "_bucket{" + labels + "le=\"";
+    for (auto it = after.lower_bound(prefix); it != after.end(); ++it) {
+        if (it->first.rfind(prefix, 0) != 0) break;
+        const std::string le =
+            it->first.substr(prefix.size(), it->first.size() - prefix.size() - 2); // "...\"}"
+        const double bound = le == "+Inf" ? std::numeric_limits<double>::infinity()
+                                          : std::strtod(le.c_str(), nullptr);
+        const auto was = before.find(it->first);
+        buckets.emplace_back(bound, it->second - (was == before.end() ? 0.0 : was->second));
+    }
+    std::sort(buckets.begin(), buckets.end());
+    if (buckets.empty() || buckets.back().second <= 0) return std::nullopt;
+    const double rank = std::ceil(q * buckets.back().second);
+    for (const auto& [bound, count] : buckets)
+        if (count >= rank) return bound * 1e3;
     return std::nullopt;
 }
 
@@ -383,7 +452,13 @@ public:
     explicit loadgen(options o) : o_{std::move(o)}, rng_{std::random_device{}()} {
         if (o_.origin.empty()) o_.origin = "http://" + o_.host + ":" + std::to_string(o_.port);
         ep_ = epoll_create1(EPOLL_CLOEXEC);
-        if (ep_ < 0) fail("epoll_create1: " + std::string(std::strerror(errno)));
+        control_ep_ = epoll_create1(EPOLL_CLOEXEC);
+        if (ep_ < 0 || control_ep_ < 0) fail("epoll_create1: " + std::string(std::strerror(errno)));
+        // The control instance is itself watched by the main one: it wakes the loop.
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.fd = control_ep_;
+        if (epoll_ctl(ep_, EPOLL_CTL_ADD, control_ep_, &ev) < 0) fail("epoll_ctl add control");
         resolve();
     }
 
@@ -422,9 +497,14 @@ private:
         epoll_event ev{};
         ev.events = EPOLLIN | EPOLLOUT;
         ev.data.fd = fd;
-        if (epoll_ctl(ep_, EPOLL_CTL_ADD, fd, &ev) < 0) fail("epoll_ctl add");
+        if (epoll_ctl(epoll_of(c), EPOLL_CTL_ADD, fd, &ev) < 0) fail("epoll_ctl add");
         c.want_out = true;
         return id;
+    }
+
+    // Displays on the main instance, everything else on the control one.
+    [[nodiscard]] int epoll_of(const connection& c) const {
+        return c.kind == role::display ? ep_ : control_ep_;
     }
 
     void set_want_out(connection& c, bool want) {
@@ -433,7 +513,7 @@ private:
         epoll_event ev{};
         ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);
         ev.data.fd = c.fd;
-        epoll_ctl(ep_, EPOLL_CTL_MOD, c.fd, &ev);
+        epoll_ctl(epoll_of(c), EPOLL_CTL_MOD, c.fd, &ev);
     }
 
     void write_raw(connection& c, std::string_view bytes) {
@@ -510,7 +590,7 @@ private:
     void close_conn(connection& c, const char* why) {
         if (c.state == conn_state::closed) return;
         c.state = conn_state::closed;
-        epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
+        epoll_ctl(epoll_of(c), EPOLL_CTL_DEL, c.fd, nullptr);
         linger lg{1, 0}; // reset: no TIME_WAIT pile-up across runs
         setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
         ::close(c.fd);
@@ -968,21 +1048,36 @@ private:
                 if (errno == EINTR) continue;
                 fail("epoll_wait");
             }
+            poll_control();
             for (int i = 0; i < n; ++i) {
-                const int id = fd_to_conn_[static_cast<std::size_t>(
-                    events[static_cast<std::size_t>(i)].data.fd)];
-                if (id < 0) continue;
-                connection& c = *conns_[static_cast<std::size_t>(id)];
-                const std::uint32_t ev = events[static_cast<std::size_t>(i)].events;
-                if ((ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0 &&
-                    (c.want_out || c.state == conn_state::connecting))
-                    on_writable(c);
-                if (c.state != conn_state::closed && (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0)
-                    on_readable(c);
+                const epoll_event& e = events[static_cast<std::size_t>(i)];
+                if (e.data.fd != control_ep_) on_event(e);
+                if ((i + 1) % control_every == 0) poll_control();
             }
             open_more_displays();
         }
         return true;
+    }
+
+    // How many display events are handled between two looks at the control connections.
+    static constexpr int control_every = 32;
+
+    void on_event(const epoll_event& e) {
+        const int id = fd_to_conn_[static_cast<std::size_t>(e.data.fd)];
+        if (id < 0) return;
+        connection& c = *conns_[static_cast<std::size_t>(id)];
+        if ((e.events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0 &&
+            (c.want_out || c.state == conn_state::connecting))
+            on_writable(c);
+        if (c.state != conn_state::closed && (e.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0)
+            on_readable(c);
+    }
+
+    // Handles whatever the judges', the organiser's or the publisher's connections have now.
+    void poll_control() {
+        std::array<epoll_event, 64> events{};
+        const int n = epoll_wait(control_ep_, events.data(), static_cast<int>(events.size()), 0);
+        for (int i = 0; i < n; ++i) on_event(events[static_cast<std::size_t>(i)]);
     }
 
     // Keeps at most --connect-concurrency displays between connect() and their first board.
@@ -1004,7 +1099,8 @@ private:
 
     options o_;
     std::mt19937_64 rng_;
-    int ep_ = -1;
+    int ep_ = -1;         // the displays, and control_ep_
+    int control_ep_ = -1; // judges, organiser, publisher
     sockaddr_in addr_{};
     std::vector<std::unique_ptr<connection>> conns_;
     std::vector<int> fd_to_conn_;
@@ -1045,6 +1141,7 @@ private:
     std::optional<long> rss_before_, rss_after_, rss_end_, rss_max_;
     double client_cpu_ = 0;
     std::optional<double> server_cpu_, server_sched_;
+    std::optional<metric_samples> metrics_before_, metrics_after_; // aplc's /metrics
     double wall_s_ = 0;
     std::size_t measured_changes_ = 0;
 };
@@ -1169,6 +1266,7 @@ void loadgen::measure() {
     }
     loop_until([] { return false; }, now_ns() + 100'000'000);
 
+    if (o_.mode == "aplc") metrics_before_ = fetch_metrics(addr_, o_.host);
     const double cpu0 = self_cpu_seconds();
     const auto server0 = proc_cpu_seconds(o_.server_pid);
     const auto sched0 = proc_sched_seconds(o_.server_pid);
@@ -1229,6 +1327,7 @@ void loadgen::measure() {
     rss_end_ = proc_rss_kib(o_.server_pid);
     if (rss_end_ && (!rss_max_ || *rss_end_ > *rss_max_)) rss_max_ = rss_end_;
     measured_changes_ = changes_.size() - first;
+    if (o_.mode == "aplc") metrics_after_ = fetch_metrics(addr_, o_.host);
 }
 
 void loadgen::report() {
@@ -1286,6 +1385,34 @@ void loadgen::report() {
                 fmt(last.p50 / 1e3, 2).c_str(), fmt(last.p99 / 1e3, 2).c_str(),
                 fmt(last.max / 1e3, 2).c_str());
     std::printf("  %-34s %10s\n", "  per recipient, p50 (us)", fmt(last.p50 / n_disp, 2).c_str());
+    // The server's own part of the ack (aplc's /metrics): from reading the judge's frame until
+    // the ack is handed to its socket, and its phases; bucket bounds, so "<= x".
+    struct server_part {
+        const char* key;
+        const char* name;
+        const char* labels;
+        std::optional<double> p50, p99;
+    };
+    std::array<server_part, 4> parts{
+        {{"server_ack", "aplc_ack_seconds", "", {}, {}},
+         {"queued", "aplc_ack_phase_seconds", "phase=\"queued\",", {}, {}},
+         {"commit", "aplc_ack_phase_seconds", "phase=\"commit\",", {}, {}},
+         {"reply", "aplc_ack_phase_seconds", "phase=\"reply\",", {}, {}}}};
+    std::string server_fields;
+    if (metrics_before_ && metrics_after_) {
+        std::printf("  server's part of the ack (ms, <= bucket bound): p50 / p99\n   ");
+        for (auto& part : parts) {
+            part.p50 =
+                histogram_quantile(*metrics_before_, *metrics_after_, part.name, part.labels, 0.5);
+            part.p99 =
+                histogram_quantile(*metrics_before_, *metrics_after_, part.name, part.labels, 0.99);
+            std::printf(" %s %s / %s", part.key, fmt_opt(part.p50, 2).c_str(),
+                        fmt_opt(part.p99, 2).c_str());
+            server_fields += std::string(" ") + part.key + "_p50_ms=" + fmt_opt(part.p50, 2) + " " +
+                             part.key + "_p99_ms=" + fmt_opt(part.p99, 2);
+        }
+        std::printf("\n");
+    }
     std::printf("  changes measured %zu, incomplete %zu, refused %zu; displays closed %zu "
                 "(1013: %zu)\n",
                 measured_changes_, incomplete, failed, displays_closed_, displays_1013_);
@@ -1308,7 +1435,7 @@ void loadgen::report() {
                 "client_cpu_us_per_change=%s server_cpu_us_per_change=%s "
                 "server_sched_us_per_change=%s server_sched_us_per_recipient=%s "
                 "rss_before_kib=%s rss_after_kib=%s rss_end_kib=%s rss_max_kib=%s "
-                "mem_per_conn_bytes=%s wall_s=%s\n",
+                "mem_per_conn_bytes=%s wall_s=%s%s\n",
                 o_.case_name.empty() ? "-" : o_.case_name.c_str(), label.c_str(), o_.mode.c_str(),
                 o_.displays, o_.mode == "ref" ? 1 : o_.judges, o_.topic.c_str(),
                 o_.rate > 0 ? 0 : o_.rounds, fmt(o_.rate, 1).c_str(),
@@ -1321,7 +1448,7 @@ void loadgen::report() {
                 fmt_opt(server_us).c_str(), fmt_opt(sched_us).c_str(),
                 sched_us ? fmt(*sched_us / n_disp, 2).c_str() : "na", fmt_kib(rss_before_).c_str(),
                 fmt_kib(rss_after_).c_str(), fmt_kib(rss_end_).c_str(), fmt_kib(rss_max_).c_str(),
-                fmt_opt(mem_per_conn, 0).c_str(), fmt(wall_s_, 2).c_str());
+                fmt_opt(mem_per_conn, 0).c_str(), fmt(wall_s_, 2).c_str(), server_fields.c_str());
     std::fflush(stdout);
 }
 

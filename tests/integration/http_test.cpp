@@ -5,9 +5,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
+#include <vector>
 
 using namespace aplc::itest;
 
@@ -119,6 +122,64 @@ TEST_CASE("GET /metrics is Prometheus text that counts errors by code", "[integr
     CHECK(types > 0);
     CHECK(samples > 0);
     CHECK(bad_json_counted);
+}
+
+// The samples of /metrics: "name{labels}" -> value.
+std::map<std::string, double> metric_samples(live_server& server) {
+    http_response r = http_get(server.port(), "/metrics");
+    REQUIRE(r.status == 200);
+    std::map<std::string, double> out;
+    std::istringstream lines{r.body};
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        const auto space = line.rfind(' ');
+        out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+    }
+    return out;
+}
+
+TEST_CASE("GET /metrics times each stored entry's ack, whole and in its three phases",
+          "[integration]") {
+    live_server server;
+    auto judge = server.sign_in("J05", "judge");
+    const std::string id = new_submission_id();
+    json sheet = riot_sheet("BRN", "J05", {"8", "7.5", "8.5", "7"});
+    REQUIRE(submit(*judge, sheet, id).at("type") == "ok");
+    // Neither a repeat nor a refusal stores anything: no ack of an entry to time.
+    REQUIRE(submit(*judge, sheet, id).at("repeated") == true);
+    REQUIRE(submit(*judge, riot_sheet("BRN", "J05", {"80", "7.5", "8.5", "7"})).at("type") ==
+            "error");
+
+    auto m = metric_samples(server);
+    CHECK(m["aplc_commit_seconds_count"] == 1);
+    CHECK(m["aplc_ack_seconds_count"] == 1);
+    CHECK(m["aplc_ack_seconds_bucket{le=\"+Inf\"}"] == 1);
+    CHECK(m["aplc_ack_seconds_sum"] > 0);
+    double phases = 0;
+    for (const char* phase : {"queued", "commit", "reply"}) {
+        INFO(phase);
+        const std::string labels = std::string{"{phase=\""} + phase + "\"}";
+        CHECK(m["aplc_ack_phase_seconds_count" + labels] == 1);
+        CHECK(
+            m["aplc_ack_phase_seconds_bucket{phase=\"" + std::string{phase} + "\",le=\"+Inf\"}"] ==
+            1);
+        phases += m["aplc_ack_phase_seconds_sum" + labels];
+    }
+    // The phases follow one another: together they are the whole (sums in whole microseconds).
+    CHECK(phases == Approx(m["aplc_ack_seconds_sum"]).margin(3e-6));
+    // Buckets are cumulative: by bound, 0 until the sample's bucket, then 1 (it took under 1 s).
+    const std::string prefix = "aplc_ack_seconds_bucket{le=\"";
+    std::vector<std::pair<double, double>> buckets;
+    for (const auto& [name, value] : m)
+        if (name.rfind(prefix, 0) == 0 && name.find("+Inf") == std::string::npos)
+            buckets.emplace_back(std::stod(name.substr(prefix.size())), value);
+    std::sort(buckets.begin(), buckets.end());
+    REQUIRE(buckets.size() >= 10);
+    CHECK(buckets.front().first == Approx(0.00025));
+    CHECK(buckets.back() == std::pair<double, double>{1.0, 1.0});
+    CHECK(std::is_sorted(buckets.begin(), buckets.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; }));
 }
 
 TEST_CASE("the standings export is for organisers and head judges only", "[integration]") {

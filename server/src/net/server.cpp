@@ -46,9 +46,41 @@ namespace {
 
 // ----- metrics ---------------------------------------------------------------------------------
 
-// Commit latency buckets (seconds), Prometheus style.
-constexpr std::array<double, 10> latency_buckets{0.0005, 0.001, 0.002, 0.005, 0.01,
-                                                 0.02,   0.05,  0.1,   0.25,  1.0};
+// A latency histogram, Prometheus style: counts by upper bound (seconds), fine around the
+// durable ack's 5 ms target. Observed from any thread.
+class latency_histogram {
+public:
+    static constexpr std::array<double, 14> bounds{0.00025, 0.0005, 0.001,  0.002, 0.003,
+                                                   0.004,   0.005,  0.0075, 0.01,  0.02,
+                                                   0.05,    0.1,    0.25,   1.0};
+
+    void observe(std::chrono::nanoseconds d) {
+        const double s = std::chrono::duration<double>(d).count();
+        count_.fetch_add(1, std::memory_order_relaxed);
+        micros_.fetch_add(static_cast<std::uint64_t>(s * 1e6), std::memory_order_relaxed);
+        for (std::size_t i = 0; i < bounds.size(); ++i)
+            if (s <= bounds[i]) buckets_[i].fetch_add(1, std::memory_order_relaxed);
+    }
+
+    // The sample lines of metric `name`; `labels` ("" or `phase="commit",`) go before `le`.
+    void write(std::ostream& o, std::string_view name, std::string_view labels = {}) const {
+        for (std::size_t i = 0; i < bounds.size(); ++i)
+            o << name << "_bucket{" << labels << "le=\"" << bounds[i] << "\"} "
+              << buckets_[i].load() << "\n";
+        o << name << "_bucket{" << labels << "le=\"+Inf\"} " << count_.load() << "\n";
+        const std::string_view bare = labels.empty() ? labels : labels.substr(0, labels.size() - 1);
+        const std::string braces = bare.empty() ? "" : "{" + std::string{bare} + "}";
+        o << name << "_sum" << braces << " " << static_cast<double>(micros_.load()) / 1e6 << "\n"
+          << name << "_count" << braces << " " << count_.load() << "\n";
+    }
+
+    [[nodiscard]] std::uint64_t count() const { return count_.load(); }
+
+private:
+    std::atomic<std::uint64_t> count_{0};
+    std::atomic<std::uint64_t> micros_{0};
+    std::array<std::atomic<std::uint64_t>, bounds.size()> buckets_{};
+};
 
 struct metrics {
     // network thread
@@ -59,19 +91,15 @@ struct metrics {
     std::map<live::role, std::int64_t> connections;
     std::int64_t http_requests = 0;
     // app thread, read by the network thread
-    std::atomic<std::uint64_t> commits{0};
-    std::atomic<std::uint64_t> commit_micros{0};
-    std::array<std::atomic<std::uint64_t>, latency_buckets.size()> commit_buckets{};
+    latency_histogram commit; // the app thread's check and durable commit
+    // A stored entry's ack: from its frame read until the ack is handed to the socket, whole
+    // and in its three phases (DESIGN.md, durable ack).
+    latency_histogram ack;
+    latency_histogram ack_queued; // frame read -> the app thread takes it
+    latency_histogram ack_commit; // the app thread's check and commit
+    latency_histogram ack_reply;  // ack posted -> handed to the socket
     std::atomic<std::uint64_t> board_changes{0};
     std::atomic<std::int64_t> seq{0};
-
-    void commit_took(std::chrono::nanoseconds d) {
-        const double s = std::chrono::duration<double>(d).count();
-        commits.fetch_add(1, std::memory_order_relaxed);
-        commit_micros.fetch_add(static_cast<std::uint64_t>(s * 1e6), std::memory_order_relaxed);
-        for (std::size_t i = 0; i < latency_buckets.size(); ++i)
-            if (s <= latency_buckets[i]) commit_buckets[i].fetch_add(1, std::memory_order_relaxed);
-    }
 
     std::string text(std::size_t subscriptions) const {
         std::ostringstream o;
@@ -109,12 +137,16 @@ struct metrics {
           << "aplc_log_seq " << seq.load() << "\n"
           << "# HELP aplc_commit_seconds Time to check and durably commit an entry.\n"
              "# TYPE aplc_commit_seconds histogram\n";
-        for (std::size_t i = 0; i < latency_buckets.size(); ++i)
-            o << "aplc_commit_seconds_bucket{le=\"" << latency_buckets[i] << "\"} "
-              << commit_buckets[i].load() << "\n";
-        o << "aplc_commit_seconds_bucket{le=\"+Inf\"} " << commits.load() << "\n"
-          << "aplc_commit_seconds_sum " << static_cast<double>(commit_micros.load()) / 1e6 << "\n"
-          << "aplc_commit_seconds_count " << commits.load() << "\n";
+        commit.write(o, "aplc_commit_seconds");
+        o << "# HELP aplc_ack_seconds A stored entry's ack: from reading its frame until the "
+             "ack is handed to the socket.\n# TYPE aplc_ack_seconds histogram\n";
+        ack.write(o, "aplc_ack_seconds");
+        o << "# HELP aplc_ack_phase_seconds The ack's phases: queued (until the app thread takes "
+             "the message), commit (check and durable commit), reply (until the ack is handed to "
+             "the socket).\n# TYPE aplc_ack_phase_seconds histogram\n";
+        ack_queued.write(o, "aplc_ack_phase_seconds", "phase=\"queued\",");
+        ack_commit.write(o, "aplc_ack_phase_seconds", "phase=\"commit\",");
+        ack_reply.write(o, "aplc_ack_phase_seconds", "phase=\"reply\",");
         return o.str();
     }
 };
@@ -475,15 +507,16 @@ private:
             buffer_.consume(buffer_.size());
             reply_error(nullptr, "binary_frame", "send JSON in text frames; binary is not read");
         } else {
+            const auto read_at = clock::now();
             std::string text = beast::buffers_to_string(buffer_.data());
             buffer_.consume(buffer_.size());
-            handle(text);
+            handle(text, read_at);
         }
         if (buffer_.capacity() > 4096) buffer_.shrink_to_fit();
         if (!closing_) read();
     }
 
-    void handle(const std::string& text) {
+    void handle(const std::string& text, clock::time_point read_at) {
         auto inbound = live::read_inbound(text);
         if (auto* r = std::get_if<live::inbound_refusal>(&inbound))
             return reply_error(r->re, r->code, r->message, r->path);
@@ -500,14 +533,16 @@ private:
         if (type == "board.subscribe") return subscribe(msg);
         if (type == "board.unsubscribe") return unsubscribe(msg);
         if (type == "display.list") return list_displays(re);
-        to_app(std::move(msg));
+        to_app(std::move(msg), read_at);
     }
 
-    void to_app(json msg) {
+    // On the app thread; an entry stored is acknowledged once committed (`read_at`: when its
+    // frame was read, for the ack's metrics).
+    void to_app(json msg, clock::time_point read_at) {
         live::client from{who_, "ws:" + address_};
         s_.handoff.queued();
         asio::post(s_.app_ctx, [self = this->shared_from_this(), from = std::move(from),
-                                msg = std::move(msg)]() mutable {
+                                msg = std::move(msg), read_at]() mutable {
             auto& st = self->s_;
             struct finished {
                 app_handoff& h;
@@ -517,20 +552,29 @@ private:
             const auto displays_before = st.app.displays();
             live::handled out = st.app.handle(from, msg);
             if (out.issue) return issue_code(std::move(self), std::move(*out.issue), msg.at("id"));
+            const auto committed_at = clock::now();
             if (out.committed) {
-                st.stats.commit_took(clock::now() - began);
+                st.stats.commit.observe(committed_at - began);
+                st.stats.ack_queued.observe(began - read_at);
+                st.stats.ack_commit.observe(committed_at - began);
                 st.stats.seq.store(st.app.seq(), std::memory_order_relaxed);
             }
             // The ack leaves before the boards are recomputed (app_handoff.hpp). The session's
             // reference goes with it: a session must end on the network thread (its destructor
             // updates that thread's counters).
             const auto ticket = st.handoff.ack_posted();
-            asio::post(st.net, [self = std::move(self), reply = std::move(out.reply),
-                                code = out.error_code, ticket] {
-                if (!code.empty()) ++self->s_.stats.errors[code];
-                self->send(std::make_shared<const std::string>(reply));
-                self->s_.handoff.ack_sent(ticket);
-            });
+            asio::post(st.net,
+                       [self = std::move(self), reply = std::move(out.reply), code = out.error_code,
+                        ticket, committed = out.committed, read_at, committed_at] {
+                           if (!code.empty()) ++self->s_.stats.errors[code];
+                           self->send(std::make_shared<const std::string>(reply));
+                           self->s_.handoff.ack_sent(ticket);
+                           if (committed) {
+                               const auto sent_at = clock::now();
+                               self->s_.stats.ack_reply.observe(sent_at - committed_at);
+                               self->s_.stats.ack.observe(sent_at - read_at);
+                           }
+                       });
             if (!out.committed) return;
             if (auto displays = st.app.displays(); displays != displays_before)
                 asio::post(st.net, [&st, displays = std::move(displays)] {
@@ -1093,12 +1137,31 @@ private:
     ssl::context* tls_;
 };
 
+// Connections one sweep slice visits: about one bulk-lane batch.
+constexpr std::size_t sweep_slice = 256;
+
+// Visits `list` from `from` on, a slice per bulk-lane batch: with 10,000 connections a whole
+// sweep takes about a millisecond, which a judge's frame must not wait behind.
+void sweep_from(server_state& s, std::shared_ptr<std::vector<std::weak_ptr<session_base>>> list,
+                std::size_t from) {
+    const auto now = clock::now();
+    const std::size_t end = std::min(list->size(), from + sweep_slice);
+    for (std::size_t i = from; i < end && !s.stopping; ++i)
+        if (auto sp = (*list)[i].lock()) sp->sweep(now);
+    if (end < list->size() && !s.stopping)
+        s.bulk.add(
+            [&s, list = std::move(list), end]() mutable { sweep_from(s, std::move(list), end); });
+}
+
+// Every 250 ms: slow writers and overdue closes are closed, expired sessions end.
 void schedule_sweep(server_state& s, asio::steady_timer& timer) {
     timer.expires_after(std::chrono::milliseconds{250});
     timer.async_wait([&s, &timer](beast::error_code ec) {
         if (ec || s.stopping) return;
-        const auto now = clock::now();
-        for (auto& sp : open_sessions(s)) sp->sweep(now);
+        auto list = std::make_shared<std::vector<std::weak_ptr<session_base>>>();
+        list->reserve(s.sessions.size());
+        for (const auto& entry : s.sessions) list->push_back(entry.second);
+        s.bulk.add([&s, list = std::move(list)]() mutable { sweep_from(s, std::move(list), 0); });
         schedule_sweep(s, timer);
     });
 }
