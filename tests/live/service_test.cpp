@@ -93,6 +93,43 @@ TEST_CASE("the last sheet of a panel ranks the entrant and moves the overall boa
     CHECK(overall["board"]["rankings"][0]["rows"][0]["entrant"] == "SGP");
 }
 
+TEST_CASE("commits acknowledged back to back, before any refresh, are all in the standings",
+          "[service]") {
+    // The ack of a commit does not wait for its rescoring (refresh() or the next request does
+    // it): each of these four is acknowledged without a refresh in between.
+    fixture f;
+    const client judges[] = {j01, j02, j03, j14};
+    const json sheets[] = {
+        sheet_of("J01", {{"planning", "9.5"}, {"execution", "9.5"}, {"communication", "9"}}),
+        sheet_of("J02", {{"planning", "9"}, {"execution", "9"}, {"communication", "9.5"}}),
+        sheet_of("J03", {{"planning", "9.5"}, {"execution", "9"}, {"communication", "9.5"}}),
+        sheet_of("J14", {{"time", "277.44"}, {"hostage_hit", "0"}, {"procedural", "0"}})};
+    for (int i = 0; i < 4; ++i) {
+        json req = submit("b" + std::to_string(i), sheets[i]);
+        req["id"] = "q" + std::to_string(i);
+        auto out = f.app().handle(judges[i], req);
+        REQUIRE(out.committed);
+    }
+    auto standings = json::parse(f.app().standings_json().value());
+    json sgp;
+    for (const auto& sc : standings.at("scenarios"))
+        if (sc.at("id") == "hostage-rescue")
+            for (const auto& e : sc.at("entries"))
+                if (e.at("entrant") == "SGP") sgp = e;
+    INFO(sgp.dump());
+    CHECK(sgp.value("state", "") == "ranked");
+    CHECK(sgp.value("rank", 0) == 1);
+    // The boards made now agree with the standings.
+    auto boards = f.app().refresh();
+    std::string scenario_frame;
+    for (const auto& b : boards)
+        if (b->topic == "scenario/hostage-rescue" && b->view == board_view::public_view)
+            scenario_frame = b->frame;
+    REQUIRE_FALSE(scenario_frame.empty());
+    auto board = json::parse(scenario_frame);
+    CHECK(entry_of(board, "SGP")["rank"] == 1);
+}
+
 TEST_CASE("requests a judge may not make are refused with their codes and store nothing",
           "[service]") {
     fixture f;

@@ -449,11 +449,33 @@ struct service::impl {
             rebuild();
             dirty_all = true;
         } else if (!rescore_scenarios.empty()) {
-            if (!removed_key.empty()) unindex_sheet(removed_key);
-            if (auto it = state.sheets.find(new_key); it != state.sheets.end())
-                index_sheet(new_key, it->second.value);
+            pending.rescore = true;
+            pending.removed_key = std::move(removed_key);
+            pending.new_key = std::move(new_key);
+            pending.scenarios = std::move(rescore_scenarios);
+        }
+        ++since_checkpoint;
+        return out;
+    }
+
+    // What a commit leaves until after its ack (DESIGN.md, durable ack: the ack waits for the
+    // commit, not for the standings): the rescoring of a sheet or ruling, and a checkpoint when
+    // one is due. Every request settles first, so nothing reads the standings before it.
+    struct pending_work {
+        bool rescore = false;
+        std::string removed_key; // a sheet slot emptied
+        std::string new_key;     // a sheet slot filled
+        std::set<std::string> scenarios;
+    } pending;
+
+    void settle() {
+        if (pending.rescore) {
+            auto p = std::exchange(pending, pending_work{});
+            if (!p.removed_key.empty()) unindex_sheet(p.removed_key);
+            if (auto it = state.sheets.find(p.new_key); it != state.sheets.end())
+                index_sheet(p.new_key, it->second.value);
             rebuild_rulings();
-            for (const auto& s : rescore_scenarios) {
+            for (const auto& s : p.scenarios) {
                 rescore(s);
                 dirty.insert("scenario/" + s);
                 if (auto i = rules->scenario_index({s}))
@@ -462,10 +484,9 @@ struct service::impl {
             dirty.insert("overall");
             dirty.insert("latest");
         }
-        if (++since_checkpoint >= options.checkpoint_every) {
+        if (since_checkpoint >= options.checkpoint_every) {
             if (app::save_checkpoint(log, state)) since_checkpoint = 0;
         }
-        return out;
     }
 
     static handled refuse(const json& re, const refusal& r) {
@@ -955,6 +976,7 @@ bool service::allowed(role r, std::string_view type) {
 handled service::handle(const client& from, const json& req) {
     const std::string type = req.at("type").get<std::string>();
     auto& p = *impl_;
+    p.settle();
     if (auto again = p.repeated(req)) return *again;
     if (!p.rules && !setup_types.contains(type))
         return impl::refuse(req.at("id"), {"no_event", std::string{no_event_message}, ""});
@@ -979,7 +1001,10 @@ handled service::handle(const client& from, const json& req) {
     return impl::refuse(req.at("id"), {"unknown_type", "no message type '" + type + "'", "type"});
 }
 
-std::vector<snapshot_ptr> service::refresh() { return impl_->refresh_boards(); }
+std::vector<snapshot_ptr> service::refresh() {
+    impl_->settle();
+    return impl_->refresh_boards();
+}
 
 std::vector<snapshot_ptr> service::all_boards() const {
     std::vector<snapshot_ptr> out;
@@ -990,8 +1015,9 @@ std::vector<snapshot_ptr> service::all_boards() const {
     return out;
 }
 
-std::optional<std::string> service::standings_json() const {
+std::optional<std::string> service::standings_json() {
     if (!impl_->rules) return std::nullopt;
+    impl_->settle(); // the standings as of the newest entry
     return codec::encode_standings(*impl_->rules, impl_->standings).dump();
 }
 

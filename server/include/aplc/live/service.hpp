@@ -63,7 +63,9 @@ public:
     service& operator=(const service&) = delete;
 
     // Handles one request that passed its schema (docs/protocol.md) for `from`, whose role the
-    // server has checked is allowed to send its type (see allowed()).
+    // server has checked is allowed to send its type (see allowed()). A stored entry is
+    // acknowledged once it is durable and folded into the event's state; the rescoring it
+    // causes waits for refresh() (or the next request, which settles it first).
     handled handle(const client& from, const nlohmann::json& request);
 
     // Whether `type` is a message a client may send (docs/protocol.md).
@@ -72,15 +74,17 @@ public:
     // Whether role `r` may send messages of `type` at all (assignment is checked in handle()).
     static bool allowed(role r, std::string_view type);
 
-    // Recomputes the boards after a commit and returns the snapshots that changed, each
-    // serialized once. Called after the commit's reply has been sent on its way.
+    // Rescores what the last commit changed, recomputes the boards and returns the snapshots
+    // that changed, each serialized once. Called after the commit's reply has been sent on its
+    // way.
     std::vector<snapshot_ptr> refresh();
 
     // Every current snapshot (start-up).
     [[nodiscard]] std::vector<snapshot_ptr> all_boards() const;
 
-    // The full live standings (schemas/standings.schema.json), serialized; none in set-up.
-    [[nodiscard]] std::optional<std::string> standings_json() const;
+    // The full live standings (schemas/standings.schema.json) as of the newest entry (it
+    // settles a pending rescoring first), serialized; none in set-up.
+    [[nodiscard]] std::optional<std::string> standings_json();
 
     // False in set-up, until the first rules.apply.
     [[nodiscard]] bool has_event() const;
