@@ -176,7 +176,7 @@ TEST_CASE("GET /metrics times each stored entry's ack, whole and in its three ph
             buckets.emplace_back(std::stod(name.substr(prefix.size())), value);
     std::sort(buckets.begin(), buckets.end());
     REQUIRE(buckets.size() >= 10);
-    CHECK(buckets.front().first == Approx(0.00025));
+    CHECK(buckets.front().first == Approx(0.0001));
     CHECK(buckets.back() == std::pair<double, double>{1.0, 1.0});
     CHECK(std::is_sorted(buckets.begin(), buckets.end(),
                          [](const auto& a, const auto& b) { return a.second < b.second; }));

@@ -50,9 +50,9 @@ namespace {
 // durable ack's 5 ms target. Observed from any thread.
 class latency_histogram {
 public:
-    static constexpr std::array<double, 14> bounds{0.00025, 0.0005, 0.001,  0.002, 0.003,
-                                                   0.004,   0.005,  0.0075, 0.01,  0.02,
-                                                   0.05,    0.1,    0.25,   1.0};
+    static constexpr std::array<double, 19> bounds{
+        0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.00125, 0.0015, 0.002, 0.0025, 0.003,
+        0.004,  0.005,   0.0075, 0.01,    0.02,  0.05,    0.1,    0.25,  1.0};
 
     void observe(std::chrono::nanoseconds d) {
         const double s = std::chrono::duration<double>(d).count();
@@ -95,7 +95,7 @@ struct metrics {
     // A stored entry's ack: from its frame read until the ack is handed to the socket, whole
     // and in its three phases (DESIGN.md, durable ack).
     latency_histogram ack;
-    latency_histogram ack_queued; // frame read -> the app thread takes it
+    latency_histogram ack_queued; // frame read -> parsed, checked -> the app thread takes it
     latency_histogram ack_commit; // the app thread's check and commit
     latency_histogram ack_reply;  // ack posted -> handed to the socket
     std::atomic<std::uint64_t> board_changes{0};
@@ -141,9 +141,10 @@ struct metrics {
         o << "# HELP aplc_ack_seconds A stored entry's ack: from reading its frame until the "
              "ack is handed to the socket.\n# TYPE aplc_ack_seconds histogram\n";
         ack.write(o, "aplc_ack_seconds");
-        o << "# HELP aplc_ack_phase_seconds The ack's phases: queued (until the app thread takes "
-             "the message), commit (check and durable commit), reply (until the ack is handed to "
-             "the socket).\n# TYPE aplc_ack_phase_seconds histogram\n";
+        o << "# HELP aplc_ack_phase_seconds The ack's phases: queued (parse, schema check and "
+             "waiting until the app thread takes the message), commit (check and durable "
+             "commit), reply (until the ack is handed to the socket).\n"
+             "# TYPE aplc_ack_phase_seconds histogram\n";
         ack_queued.write(o, "aplc_ack_phase_seconds", "phase=\"queued\",");
         ack_commit.write(o, "aplc_ack_phase_seconds", "phase=\"commit\",");
         ack_reply.write(o, "aplc_ack_phase_seconds", "phase=\"reply\",");
