@@ -2,6 +2,7 @@
 // locked by another process, a disk that refuses to grow the file, and a damaged file.
 #include "store_test_support.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <csignal>
@@ -40,7 +41,9 @@ void write_all(int fd, const std::string& text) {
 // "acked <seq>", "error <code> <message>", "last_seq <n>", "verify <entries> <first_bad|->".
 [[noreturn]] void fill_until_error(const std::string& path, rlim_t limit, int out) {
     std::signal(SIGXFSZ, SIG_IGN);
-    rlimit size_limit{limit, limit};
+    rlimit unlimited{};
+    if (::getrlimit(RLIMIT_FSIZE, &unlimited) != 0) _exit(3);
+    rlimit size_limit{std::min(limit, unlimited.rlim_max), unlimited.rlim_max};
     if (::setrlimit(RLIMIT_FSIZE, &size_limit) != 0) _exit(3);
     auto opened = log_store::open(path, open_mode::read_write);
     if (!opened) {
@@ -65,6 +68,11 @@ void write_all(int fd, const std::string& text) {
                            (report->first_bad ? std::to_string(*report->first_bad) : "-") + "\n");
     else
         write_all(out, "verify-error " + describe(report.error()) + "\n");
+    // Space is back: the next append is stored (no failure of the last one lingers).
+    if (::setrlimit(RLIMIT_FSIZE, &unlimited) != 0) _exit(3);
+    auto again = log.append(make_entry("test.small", "after-space", R"({"pad":"p"})"));
+    write_all(out, again ? "retry " + std::to_string(again->seq) + "\n"
+                         : "retry-error " + describe(again.error()) + "\n");
     _exit(0);
 }
 
@@ -169,6 +177,7 @@ TEST_CASE("a file that cannot grow gives disk_full and every acknowledged entry 
     std::string error_line;
     std::string last_seq_line;
     std::string verify_line;
+    std::string retry_line;
     for (const auto& line : lines_of(output)) {
         if (starts_with(line, "acked "))
             acked.push_back(std::stoll(line.substr(6)));
@@ -178,6 +187,8 @@ TEST_CASE("a file that cannot grow gives disk_full and every acknowledged entry 
             last_seq_line = line;
         else if (starts_with(line, "verify"))
             verify_line = line;
+        else if (starts_with(line, "retry"))
+            retry_line = line;
     }
     REQUIRE_FALSE(acked.empty());
     REQUIRE_FALSE(error_line.empty());
@@ -190,6 +201,9 @@ TEST_CASE("a file that cannot grow gives disk_full and every acknowledged entry 
     // The failed append left the writer's own view where it was, and the chain whole.
     CHECK(last_seq_line == "last_seq " + std::to_string(stored));
     CHECK(verify_line == "verify " + std::to_string(stored) + " -");
+    // Once the file may grow again, the same writer stores the next entry.
+    CHECK(retry_line == "retry " + std::to_string(stored + 1));
+    ++stored;
 
     auto log = open_store(path);
     auto report = verify_ok(*log);

@@ -100,7 +100,7 @@ public:
             if (e.kind.empty() || e.at.empty())
                 return store_error{store_errc::bad_entry, "an entry needs a kind and a time"};
         try {
-            SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
+            write_transaction tx{*this};
             load_tail(); // another connection may have appended since
             std::int64_t seq = last_seq_;
             digest prev = last_hash_;
@@ -214,8 +214,47 @@ public:
     [[nodiscard]] int schema_version() const override { return version_; }
 
 private:
+    // BEGIN IMMEDIATE ... COMMIT on statements prepared once, rolled back unless committed.
+    // SQLite::Transaction runs them through sqlite3_exec, which parses them on every append
+    // (about a tenth of a commit's CPU on a busy server, docs/performance.md).
+    class write_transaction {
+    public:
+        explicit write_transaction(sqlite_log_store& store) : store_{store} {
+            if (!store.begin_) {
+                store.begin_ = std::make_unique<SQLite::Statement>(*store.db_, "BEGIN IMMEDIATE");
+                store.commit_ = std::make_unique<SQLite::Statement>(*store.db_, "COMMIT");
+                store.rollback_ = std::make_unique<SQLite::Statement>(*store.db_, "ROLLBACK");
+            }
+            run(*store.begin_);
+        }
+        write_transaction(const write_transaction&) = delete;
+        write_transaction& operator=(const write_transaction&) = delete;
+        ~write_transaction() {
+            if (committed_) return;
+            try {
+                run(*store_.rollback_);
+            } catch (const SQLite::Exception&) { // SQLite may have rolled back already
+            }
+        }
+
+        void commit() {
+            run(*store_.commit_);
+            committed_ = true;
+        }
+
+    private:
+        static void run(SQLite::Statement& q) {
+            q.tryReset(); // rewinds; a failed run's stale error code is not this run's
+            q.exec();
+            q.tryReset();
+        }
+
+        sqlite_log_store& store_;
+        bool committed_ = false;
+    };
+
     void load_tail() {
-        tail_.reset();
+        tail_.tryReset(); // a failed step's stale error code is not this call's
         if (tail_.executeStep()) {
             last_seq_ = tail_.getColumn(0).getInt64();
             last_hash_ = digest_of(tail_.getColumn(1));
@@ -235,7 +274,7 @@ private:
 
     std::optional<append_ack> lookup(const std::string& submission_id) const {
         if (submission_id.empty()) return std::nullopt;
-        lookup_.reset();
+        lookup_.tryReset();
         lookup_.bind(1, submission_id);
         std::optional<append_ack> found;
         if (lookup_.executeStep())
@@ -251,7 +290,7 @@ private:
                 *db_, "INSERT INTO log (seq, at, actor, device, kind, submission_id, body, "
                       "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         SQLite::Statement& q = *insert_;
-        q.reset();
+        q.tryReset();
         q.clearBindings();
         q.bind(1, seq);
         q.bind(2, e.at);
@@ -277,6 +316,9 @@ private:
     mutable SQLite::Statement tail_;
     mutable SQLite::Statement lookup_;
     std::unique_ptr<SQLite::Statement> insert_;
+    std::unique_ptr<SQLite::Statement> begin_;
+    std::unique_ptr<SQLite::Statement> commit_;
+    std::unique_ptr<SQLite::Statement> rollback_;
 };
 
 // Explains a broken link: an entry whose prev_hash is another entry's hash was moved.
