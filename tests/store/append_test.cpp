@@ -97,6 +97,22 @@ TEST_CASE("each entry holds the hash of the one before it; the first holds zeros
     CHECK(report.last_hash == entries[4].hash);
 }
 
+TEST_CASE("an entry's hash is SHA-256 of the previous hash, seq and length-prefixed fields") {
+    // The expected digests were computed apart from the server, with Python's hashlib, from
+    // docs/log.md's layout: previous hash (32 bytes), seq as 8 bytes little-endian, then at,
+    // actor, device, kind, submission id and body, each after its length (8 bytes LE).
+    temp_dir dir;
+    auto log = open_store(dir.file("log.db"));
+    append_ok(*log, make_entry("sheet.submitted", "s-1"));
+    append_ok(*log, make_entry("test.entry"));
+    auto entries = read_all(*log);
+    REQUIRE(entries.size() == 2);
+    CHECK(aplc::store::to_hex(entries[0].hash) ==
+          "0f8e013a6b3bfbed8695aa659b63be93c80f44dd9ea30b4899b1747fb1e11bbb");
+    CHECK(aplc::store::to_hex(entries[1].hash) ==
+          "d5149c43f43a104a3c2f2314ccf90827050cbb3b3ce4d0e14e9944cd7389954c");
+}
+
 TEST_CASE("to_hex spells a digest as 64 lowercase hex digits") {
     digest d{};
     d[0] = 0x01;

@@ -30,6 +30,15 @@ void put_field(std::string& buffer, const std::string& field) {
     buffer += field;
 }
 
+// SHA-256 fetched from OpenSSL's default provider once, for the process: with EVP_sha256(),
+// EVP_Digest looks the algorithm up again on every call, which was most of an append's hashing
+// time on a busy server (docs/performance.md).
+const EVP_MD* sha256() {
+    static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (md == nullptr) throw std::runtime_error{"OpenSSL has no SHA-256"};
+    return md;
+}
+
 } // namespace
 
 digest entry_hash(const digest& prev, std::int64_t seq, const std::string& at,
@@ -44,7 +53,7 @@ digest entry_hash(const digest& prev, std::int64_t seq, const std::string& at,
         put_field(buffer, *f);
     digest out{};
     unsigned int size = 0;
-    if (EVP_Digest(buffer.data(), buffer.size(), out.data(), &size, EVP_sha256(), nullptr) != 1 ||
+    if (EVP_Digest(buffer.data(), buffer.size(), out.data(), &size, sha256(), nullptr) != 1 ||
         size != out.size())
         throw std::runtime_error{"OpenSSL SHA-256 failed"};
     return out;
