@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fcntl.h>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <poll.h>
@@ -209,4 +210,39 @@ TEST_CASE("every acknowledged entry survives 60 kills of the writer, whole and c
     CHECK(report.entries == static_cast<std::int64_t>(entries.size()));
     CHECK_FALSE(report.first_bad.has_value());
     CHECK(log->last_seq() == static_cast<std::int64_t>(entries.size()));
+}
+
+TEST_CASE("presize_wal grows the WAL once, later commits rewrite it in place, the log is as it was",
+          "[store]") {
+    temp_dir dir;
+    const auto path = dir.file("log.db");
+    const std::string wal = path + "-wal";
+    auto log = open_store(path);
+    for (int i = 0; i < 3; ++i)
+        append_ok(*log, make_entry("test.entry", "before-" + std::to_string(i)));
+    const auto before = read_all(*log);
+    REQUIRE(std::filesystem::file_size(wal) < 100'000);
+
+    REQUIRE(log->presize_wal(aplc::store::steady_wal_bytes).ok());
+    const auto sized = std::filesystem::file_size(wal);
+    CHECK(sized >= static_cast<std::uintmax_t>(aplc::store::steady_wal_bytes));
+    // Again: already long enough, nothing written.
+    REQUIRE(log->presize_wal(aplc::store::steady_wal_bytes).ok());
+    CHECK(std::filesystem::file_size(wal) == sized);
+
+    // 200 commits (without the pre-sizing, each would lengthen the WAL): the file keeps its size.
+    for (int i = 0; i < 200; ++i)
+        append_ok(*log, make_entry("test.entry", "after-" + std::to_string(i)));
+    CHECK(std::filesystem::file_size(wal) == sized);
+
+    const auto entries = read_all(*log);
+    REQUIRE(entries.size() == 203);
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        CHECK(entries[i].submission_id == before[i].submission_id);
+        CHECK(entries[i].hash == before[i].hash);
+    }
+    CHECK_FALSE(verify_ok(*log).first_bad.has_value());
+    auto db = raw_connection(path);
+    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'wal_presize'").getInt() ==
+          0);
 }

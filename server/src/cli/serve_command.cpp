@@ -85,6 +85,10 @@ int run_serve(const serve_options& o, std::ostream& out, std::ostream& err) {
             << "]\n";
         return 1;
     }
+    // Commits then rewrite the WAL in place (a faster, steadier fsync); only an optimisation.
+    if (auto sized = (*log)->presize_wal(store::steady_wal_bytes); !sized)
+        err << "aplc: warning: the write-ahead log was not pre-sized: " << sized.error().message
+            << " [" << store::code_name(sized.error().code) << "]\n";
     live::auth_options ao;
     ao.session_lifetime = std::chrono::seconds{static_cast<long>(o.session_hours * 3600)};
     auto codes = live::auth::open(o.db, ao);

@@ -213,6 +213,29 @@ public:
     result<done> backup_to(const std::string& target) const override;
     [[nodiscard]] int schema_version() const override { return version_; }
 
+    result<done> presize_wal(std::int64_t bytes) override {
+        try {
+            db_->exec("DROP TABLE IF EXISTS wal_presize"); // left by a stop half-way
+            std::error_code ec;
+            const auto wal = std::filesystem::file_size(path_ + "-wal", ec);
+            if (!ec && static_cast<std::int64_t>(wal) >= bytes) return done{};
+            {
+                write_transaction tx{*this};
+                db_->exec("CREATE TABLE wal_presize (fill BLOB)");
+                SQLite::Statement fill{*db_, "INSERT INTO wal_presize VALUES (zeroblob(?))"};
+                fill.bind(1, bytes);
+                fill.exec();
+                tx.commit();
+            }
+            // The commit above ran SQLite's automatic checkpoint (the WAL passed 1,000 pages),
+            // so this one starts the WAL again from its beginning, in place.
+            db_->exec("DROP TABLE wal_presize");
+            return done{};
+        } catch (const SQLite::Exception& e) {
+            return from_sqlite(e, path_);
+        }
+    }
+
 private:
     // BEGIN IMMEDIATE ... COMMIT on statements prepared once, rolled back unless committed.
     // SQLite::Transaction runs them through sqlite3_exec, which parses them on every append

@@ -160,7 +160,18 @@ public:
 
     // The schema version of the open database (after migration).
     [[nodiscard]] virtual int schema_version() const = 0;
+
+    // Grows the write-ahead log to at least `bytes` once, so that later commits rewrite it in
+    // place instead of extending it: an fdatasync that must also record a new file size takes
+    // about twice as long, with rarer but longer stalls (docs/performance.md). Writes a scratch
+    // table's worth of zeros through SQLite and drops it; the log's entries are untouched and
+    // the database file keeps the freed pages for later entries. No-op when the WAL is already
+    // that long. Errors: disk_full, io_error, locked.
+    virtual result<done> presize_wal(std::int64_t bytes) = 0;
 };
+
+// A WAL one automatic checkpoint (SQLite's default: at 1,000 pages of 4 KiB) never outgrows.
+constexpr std::int64_t steady_wal_bytes = 4'700'000;
 
 // The newest schema version this program writes.
 constexpr int current_schema_version = 3;
