@@ -91,7 +91,6 @@ struct metrics {
     std::map<live::role, std::int64_t> connections;
     std::int64_t http_requests = 0;
     // app thread, read by the network thread
-    latency_histogram commit; // the app thread's check and durable commit
     // A stored entry's ack: from its frame read until the ack is handed to the socket, whole
     // and in its three phases (DESIGN.md, durable ack).
     latency_histogram ack;
@@ -137,7 +136,7 @@ struct metrics {
           << "aplc_log_seq " << seq.load() << "\n"
           << "# HELP aplc_commit_seconds Time to check and durably commit an entry.\n"
              "# TYPE aplc_commit_seconds histogram\n";
-        commit.write(o, "aplc_commit_seconds");
+        ack_commit.write(o, "aplc_commit_seconds"); // the same samples as phase="commit"
         o << "# HELP aplc_ack_seconds A stored entry's ack: from reading its frame until the "
              "ack is handed to the socket.\n# TYPE aplc_ack_seconds histogram\n";
         ack.write(o, "aplc_ack_seconds");
@@ -555,7 +554,6 @@ private:
             if (out.issue) return issue_code(std::move(self), std::move(*out.issue), msg.at("id"));
             const auto committed_at = clock::now();
             if (out.committed) {
-                st.stats.commit.observe(committed_at - began);
                 st.stats.ack_queued.observe(began - read_at);
                 st.stats.ack_commit.observe(committed_at - began);
                 st.stats.seq.store(st.app.seq(), std::memory_order_relaxed);

@@ -174,7 +174,7 @@ public:
 
     result<done> write_checkpoint(std::int64_t seq, const std::string& state) override {
         try {
-            SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
+            write_transaction tx{*this};
             SQLite::Statement hash{*db_, "SELECT hash FROM log WHERE seq = ?"};
             hash.bind(1, seq);
             if (!hash.executeStep())
@@ -237,7 +237,8 @@ public:
     }
 
 private:
-    // BEGIN IMMEDIATE ... COMMIT on statements prepared once, rolled back unless committed.
+    // Every write of this store: BEGIN IMMEDIATE ... COMMIT on statements prepared once, rolled
+    // back unless committed.
     // SQLite::Transaction runs them through sqlite3_exec, which parses them on every append
     // (about a tenth of a commit's CPU on a busy server, docs/performance.md).
     class write_transaction {
