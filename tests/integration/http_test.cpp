@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -319,6 +320,25 @@ TEST_CASE("the organiser's log check and backup come from the running server", "
     CHECK_THAT(verified.out, Catch::Matchers::Contains("the log verifies: " + seq.dump() +
                                                        " entries, last hash " +
                                                        report.at("last_hash").get<std::string>()));
+
+    // The copy was made in a private directory under the server's TMPDIR; nothing of it stays
+    // there, and the directory goes when the server stops.
+    auto entries_of = [](const std::filesystem::path& dir) {
+        std::vector<std::filesystem::path> found;
+        for (const auto& e : std::filesystem::directory_iterator{dir}) found.push_back(e.path());
+        return found;
+    };
+    const auto tmp = server.process().tmp_dir();
+    const auto made = entries_of(tmp);
+    REQUIRE(made.size() == 1);
+    CHECK(made.front().filename().string().rfind("aplc-export-", 0) == 0);
+    CHECK((std::filesystem::status(made.front()).permissions() & std::filesystem::perms::all) ==
+          std::filesystem::perms::owner_all);
+    CHECK(entries_of(made.front()).empty());
+    head.reset();
+    server.drop_connections();
+    CHECK(server.process().stop() == 0);
+    CHECK(entries_of(tmp).empty());
 }
 
 TEST_CASE("a run's history lists its sheets, corrections and protests in order", "[integration]") {

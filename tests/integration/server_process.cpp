@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,10 +38,24 @@ std::vector<char*> make_argv(std::vector<std::string>& args) {
     return argv;
 }
 
+// This process's environment with `name` set to `value` (made before fork: the child may only
+// call async-signal-safe functions).
+std::vector<std::string> environment_with(const std::string& name, const std::string& value) {
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e)
+        if (std::string_view{*e}.rfind(name + "=", 0) != 0) env.emplace_back(*e);
+    env.push_back(name + "=" + value);
+    return env;
+}
+
 // Forks and execs `args` with stdout on `out_fd` and stderr on `err_fd`; every other descriptor
-// of this process (sockets of earlier clients, other pipes) is closed in the child.
-pid_t spawn(std::vector<std::string> args, int out_fd, int err_fd) {
+// of this process (sockets of earlier clients, other pipes) is closed in the child. The child
+// gets `env` as its environment when it is given, this process's otherwise.
+pid_t spawn(std::vector<std::string> args, int out_fd, int err_fd,
+            std::optional<std::vector<std::string>> env = std::nullopt) {
     auto argv = make_argv(args);
+    std::vector<char*> envp;
+    if (env) envp = make_argv(*env);
     int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     pid_t pid = ::fork();
     if (pid == 0) {
@@ -48,7 +63,10 @@ pid_t spawn(std::vector<std::string> args, int out_fd, int err_fd) {
         ::dup2(out_fd, 1);
         ::dup2(err_fd, 2);
         ::close_range(3, ~0U, 0);
-        ::execv(argv[0], argv.data());
+        if (env)
+            ::execve(argv[0], argv.data(), envp.data());
+        else
+            ::execv(argv[0], argv.data());
         ::_exit(127);
     }
     ::close(null_fd);
@@ -130,7 +148,9 @@ void server_process::start() {
         stdout_closed_ = false;
     }
     exit_code_.reset();
-    pid_ = spawn(args, pipe_fds[1], err_fd);
+    // Its temporary files (exports) go to a directory of the test's own, which a test can check.
+    std::filesystem::create_directories(tmp_dir());
+    pid_ = spawn(args, pipe_fds[1], err_fd, environment_with("TMPDIR", tmp_dir().string()));
     ::close(pipe_fds[1]);
     ::close(err_fd);
     reader_ = std::thread{[this, fd = pipe_fds[0]] {

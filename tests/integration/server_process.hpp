@@ -67,6 +67,8 @@ public:
     [[nodiscard]] pid_t pid() const { return pid_; }
     [[nodiscard]] const std::string& db_path() const { return db_path_; }
     [[nodiscard]] const temp_dir& dir() const { return dir_; }
+    // The server's TMPDIR, inside dir().
+    [[nodiscard]] std::filesystem::path tmp_dir() const { return dir_.path() / "tmp"; }
     [[nodiscard]] const server_options& options() const { return options_; }
 
     // Whether the child is still running (reaps it when it has exited).

@@ -262,18 +262,33 @@ bool allowed_origin(const server_state& s, std::string_view origin, std::string_
 
 // ----- official exports ------------------------------------------------------------------------
 
-// A temporary file for one export, in a directory of this process's own (mode 0700: a backup
-// holds the sign-in tables' hashes), or nullopt when that directory cannot be made.
+// The directory of this process's exports under TMPDIR (mode 0700: a backup holds the sign-in
+// tables' hashes), made at the first export and removed with what is left in it when the
+// process exits normally (a SIGKILL leaves it, empty unless an export was being made).
+struct export_dir {
+    std::optional<std::filesystem::path> path;
+    export_dir() {
+        std::error_code ec;
+        auto base = std::filesystem::temp_directory_path(ec);
+        if (ec) return;
+        std::string pattern = (base / "aplc-export-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) != nullptr) path = pattern;
+    }
+    ~export_dir() {
+        std::error_code ignored;
+        if (path) std::filesystem::remove_all(*path, ignored);
+    }
+    export_dir(const export_dir&) = delete;
+    export_dir& operator=(const export_dir&) = delete;
+};
+
+// A temporary file for one export, in the process's export directory, or nullopt when that
+// directory cannot be made.
 std::optional<std::filesystem::path> temp_export_path(std::string_view extension) {
-    static const std::optional<std::filesystem::path> dir =
-        []() -> std::optional<std::filesystem::path> {
-        std::string pattern = (std::filesystem::temp_directory_path() / "aplc-export-XXXXXX");
-        if (::mkdtemp(pattern.data()) == nullptr) return std::nullopt;
-        return std::filesystem::path{pattern};
-    }();
+    static const export_dir dir;
     static std::atomic<int> counter{0};
-    if (!dir) return std::nullopt;
-    return *dir / (std::to_string(counter++) + std::string{extension});
+    if (!dir.path) return std::nullopt;
+    return *dir.path / (std::to_string(counter++) + std::string{extension});
 }
 
 const exports::export_error no_temp_dir{
