@@ -582,9 +582,11 @@ private:
                         ticket, committed = out.committed, read_at, committed_at] {
                            if (!code.empty()) ++self->s_.stats.errors[code];
                            self->send(std::make_shared<const std::string>(reply));
+                           // Stamped before the app thread is woken: it may take the core at
+                           // once and keep it for the boards.
+                           const auto sent_at = clock::now();
                            self->s_.handoff.ack_sent(ticket);
                            if (committed) {
-                               const auto sent_at = clock::now();
                                self->s_.stats.ack_reply.observe(sent_at - committed_at);
                                self->s_.stats.ack.observe(sent_at - read_at);
                            }
