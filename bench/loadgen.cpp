@@ -57,6 +57,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -229,6 +230,15 @@ std::optional<double> histogram_quantile(const metric_samples& before, const met
     return std::nullopt;
 }
 
+// The growth of sample `key` (a histogram's `_count` or `_sum`) between two scrapes.
+double sample_growth(const metric_samples& before, const metric_samples& after,
+                     const std::string& key) {
+    const auto a = after.find(key);
+    if (a == after.end()) return 0;
+    const auto b = before.find(key);
+    return a->second - (b == before.end() ? 0.0 : b->second);
+}
+
 double self_cpu_seconds() {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
@@ -354,7 +364,7 @@ struct connection {
 
 struct stats_summary {
     std::size_t n = 0;
-    double p50 = 0, p99 = 0, max = 0;
+    double p50 = 0, p99 = 0, max = 0, mean = 0;
 };
 
 stats_summary summarize(std::vector<double> v) {
@@ -371,6 +381,7 @@ stats_summary summarize(std::vector<double> v) {
     s.p50 = pct(0.50);
     s.p99 = pct(0.99);
     s.max = v.back();
+    s.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
     return s;
 }
 
@@ -1411,7 +1422,19 @@ void loadgen::report() {
             server_fields += std::string(" ") + part.key + "_p50_ms=" + fmt_opt(part.p50, 2) + " " +
                              part.key + "_p99_ms=" + fmt_opt(part.p99, 2);
         }
-        std::printf("\n");
+        // The same acks on both sides? Their counts, and the means (exact, not bucketed).
+        const double counted =
+            sample_growth(*metrics_before_, *metrics_after_, "aplc_ack_seconds_count");
+        const double mean_ms =
+            counted > 0
+                ? sample_growth(*metrics_before_, *metrics_after_, "aplc_ack_seconds_sum") /
+                      counted * 1e3
+                : 0.0;
+        std::printf("\n    %.0f acks counted by the server, mean %.3f ms (here: %zu, mean %.3f "
+                    "ms)\n",
+                    counted, mean_ms, ack.n, ack.mean / 1e3);
+        server_fields += " server_acks=" + fmt(counted, 0) + " server_ack_mean_ms=" +
+                         fmt(mean_ms, 3) + " ack_mean_ms=" + fmt(ack.mean / 1e3, 3);
     }
     std::printf("  changes measured %zu, incomplete %zu, refused %zu; displays closed %zu "
                 "(1013: %zu)\n",
