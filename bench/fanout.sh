@@ -8,15 +8,16 @@
 #   ./scripts/build release --target aplc loadgen ref_beast ref_uws
 #   flock /tmp/aplc-build.lock bench/fanout.sh          # nothing else should run meanwhile
 #
-# Every run starts a fresh server (a temporary database for aplc). Cases: N = SIZES displays
+# Every run starts a fresh server (a temporary database for aplc and ref_commit). Cases: N = SIZES displays
 # with ROUNDS board changes one after the other, then the sustained case: SUSTAINED_N displays
 # and RATE board changes per second for DURATION seconds. The event is the demo event without the
 # sheets of the JUDGES benchmark judges (bench/make_bench_event.py), who submit their running
 # orders and then correct their own sheets. The reference servers send boards of the size the
 # aplc server sent in the same case (BOARD_BYTES when aplc is not run).
 # Environment knobs (defaults below): SIZES ROUNDS JUDGES TOPIC SUSTAINED_N RATE DURATION
-# SERVERS ("aplc ref_beast node-ws uws") EVENT BUILD OUT BOARD_BYTES. E.g. only the sustained case
-# of aplc at 15 changes/s: SERVERS=aplc SIZES= RATE=15 bench/fanout.sh
+# SERVERS ("aplc ref_beast node-ws uws"; also ref_commit: ref_beast committing each publish to
+# SQLite before its reply, the reference for the durable ack) EVENT BUILD OUT BOARD_BYTES. E.g.
+# only the sustained case of aplc at 15 changes/s: SERVERS=aplc SIZES= RATE=15 bench/fanout.sh
 # Prints each run's table, then a summary table; every RESULT line goes to $OUT/results.txt.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -56,7 +57,8 @@ fi
 for s in $SERVERS; do
     case $s in
         aplc) [[ -x $APLC ]] || { echo "fanout: no $APLC (scripts/build release)" >&2; exit 1; } ;;
-        ref_beast) [[ -x $REF_BEAST ]] || { echo "fanout: no $REF_BEAST" >&2; exit 1; } ;;
+        ref_beast | ref_commit)
+            [[ -x $REF_BEAST ]] || { echo "fanout: no $REF_BEAST" >&2; exit 1; } ;;
         node-ws) [[ -d bench/node-ws/node_modules/ws ]] ||
                      { echo "fanout: run 'npm ci' in bench/node-ws" >&2; exit 1; } ;;
         uws) [[ -x $REF_UWS ]] ||
@@ -89,6 +91,12 @@ start_server() {
             ;;
         ref_beast)
             taskset -c 0 "$REF_BEAST" --port 0 --board-bytes "$bytes" >"$log" 2>&1 &
+            ;;
+        ref_commit) # ref_beast storing each publish durably before its reply
+            local db="$OUT/ref-$RANDOM.db"
+            rm -f "$db" "$db-wal" "$db-shm"
+            taskset -c 0 "$REF_BEAST" --port 0 --board-bytes "$bytes" --commit-to "$db" \
+                >"$log" 2>&1 &
             ;;
         node-ws)
             taskset -c 0 node "$NODE_WS" --port 0 --board-bytes "$bytes" >"$log" 2>&1 &
@@ -162,16 +170,16 @@ echo "Live fan-out: $(date -u +%F), board topic '$TOPIC', $JUDGES judges (aplc)"
 awk '
 function v(k) { return (k in f) ? f[k] : "-" }
 BEGIN {
-    printf "%-10s %-9s %6s %6s %9s %9s %9s %9s %9s %8s %8s %8s %8s %6s %5s\n",
+    printf "%-10s %-10s %6s %6s %9s %9s %9s %9s %9s %8s %8s %8s %8s %6s %5s\n",
         "case", "server", "N", "bytes", "ack p50", "ack p99", "last p50", "last p99",
         "last max", "us/rcpt", "srv us/c", "cli us/c", "B/conn", "incmpl", "clsd"
-    printf "%-10s %-9s %6s %6s %9s %9s %9s %9s %9s %8s %8s %8s %8s %6s %5s\n",
+    printf "%-10s %-10s %6s %6s %9s %9s %9s %9s %9s %8s %8s %8s %8s %6s %5s\n",
         "", "", "", "", "(ms)", "(ms)", "(ms)", "(ms)", "(ms)", "(cpu)", "", "", "", "", ""
 }
 /^RESULT / {
     delete f
     for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    printf "%-10s %-9s %6s %6s %9s %9s %9s %9s %9s %8s %8s %8s %8s %6s %5s\n",
+    printf "%-10s %-10s %6s %6s %9s %9s %9s %9s %9s %8s %8s %8s %8s %6s %5s\n",
         v("case"), v("label"), v("displays"), v("board_bytes"), v("ack_p50_ms"),
         v("ack_p99_ms"), v("last_p50_ms"), v("last_p99_ms"), v("last_max_ms"),
         v("server_sched_us_per_recipient"), v("server_sched_us_per_change"),

@@ -9,11 +9,18 @@
 //     sender, then queues the board on every subscribed session;
 //   - any other message subscribes its session and sends it the current board.
 //
-//   ref_beast --port 0 --board-bytes 4096
+// With --commit-to FILE (fanout.sh's `ref_commit`), each publish is first stored durably, the
+// way the aplc server stores an entry: one row inserted in its own transaction in an SQLite
+// file in WAL mode with synchronous=FULL (an fdatasync per commit), on statements prepared once,
+// on the one thread, before the reply. Its submit -> ack latency is then the reference for the
+// aplc server's durable ack: the disk's flush plus a bare server's own work.
+//
+//   ref_beast --port 0 --board-bytes 4096 [--commit-to /tmp/ref.db]
 // prints `listening on http://127.0.0.1:PORT` once it accepts connections.
 #include "ref_protocol.hpp"
 
 #include <CLI/CLI.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -23,6 +30,7 @@
 #include <deque>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -41,10 +49,42 @@ using aplc::bench::read_seq;
 
 class session;
 
+// The durable store of --commit-to: each publish's text as one row, committed before the reply.
+class durable_log {
+public:
+    explicit durable_log(const std::string& path)
+        : db_{path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE} {
+        db_.exec("PRAGMA journal_mode = WAL");
+        db_.exec("PRAGMA synchronous = FULL");
+        db_.exec("CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+        begin_.emplace(db_, "BEGIN IMMEDIATE");
+        insert_.emplace(db_, "INSERT INTO log (body) VALUES (?)");
+        commit_.emplace(db_, "COMMIT");
+    }
+
+    // Throws SQLite::Exception when the row is not stored (the server then stops).
+    void append(const std::string& body) {
+        run(*begin_);
+        insert_->bind(1, body);
+        run(*insert_);
+        run(*commit_);
+    }
+
+private:
+    static void run(SQLite::Statement& q) {
+        q.exec();
+        q.reset();
+    }
+
+    SQLite::Database db_;
+    std::optional<SQLite::Statement> begin_, insert_, commit_;
+};
+
 struct broadcaster {
     std::size_t board_bytes = 4096;
     frame_ptr current;
     std::unordered_set<session*> subscribers;
+    std::optional<durable_log> log;
 };
 
 class session : public std::enable_shared_from_this<session> {
@@ -83,6 +123,7 @@ private:
         buffer_.consume(buffer_.size());
         if (text.find("publish") != std::string::npos) {
             const std::int64_t seq = read_seq(text);
+            if (b_.log) b_.log->append(text);
             send(std::make_shared<const std::string>(R"({"type":"ok","seq":)" +
                                                      std::to_string(seq) + "}"));
             b_.current = std::make_shared<const std::string>(make_board(seq, b_.board_bytes));
@@ -134,9 +175,14 @@ int main(int argc, char** argv) {
     app.add_option("--bind", bind, "address to listen on");
     app.add_option("--board-bytes", b.board_bytes, "size of each board frame's text")
         ->capture_default_str();
+    std::string commit_to;
+    app.add_option("--commit-to", commit_to,
+                   "store each publish durably in this SQLite file (WAL, synchronous=FULL) "
+                   "before replying");
     CLI11_PARSE(app, argc, argv);
 
     try {
+        if (!commit_to.empty()) b.log.emplace(commit_to);
         asio::io_context io{1};
         tcp::acceptor acceptor{io};
         const tcp::endpoint ep{asio::ip::make_address(bind), port};
