@@ -1433,8 +1433,8 @@ void loadgen::report() {
         std::printf("\n    %.0f acks counted by the server, mean %.3f ms (here: %zu, mean %.3f "
                     "ms)\n",
                     counted, mean_ms, ack.n, ack.mean / 1e3);
-        server_fields += " server_acks=" + fmt(counted, 0) + " server_ack_mean_ms=" +
-                         fmt(mean_ms, 3) + " ack_mean_ms=" + fmt(ack.mean / 1e3, 3);
+        server_fields +=
+            " server_acks=" + fmt(counted, 0) + " server_ack_mean_ms=" + fmt(mean_ms, 3);
     }
     std::printf("  changes measured %zu, incomplete %zu, refused %zu; displays closed %zu "
                 "(1013: %zu)\n",
@@ -1452,7 +1452,7 @@ void loadgen::report() {
     std::printf("RESULT case=%s label=%s mode=%s displays=%d judges=%d topic=%s rounds=%d rate=%s "
                 "duration_s=%s board_bytes=%zu changes=%zu incomplete=%zu refused=%zu "
                 "displays_closed=%zu closed_1013=%zu "
-                "ack_p50_ms=%s ack_p99_ms=%s ack_max_ms=%s "
+                "ack_p50_ms=%s ack_p99_ms=%s ack_max_ms=%s ack_mean_ms=%s "
                 "last_p50_ms=%s last_p99_ms=%s last_max_ms=%s "
                 "last_p50_us_per_recipient=%s "
                 "client_cpu_us_per_change=%s server_cpu_us_per_change=%s "
@@ -1465,7 +1465,8 @@ void loadgen::report() {
                 o_.rate > 0 ? fmt(o_.duration, 1).c_str() : "0", last_board_bytes_,
                 measured_changes_, incomplete, failed, displays_closed_, displays_1013_,
                 fmt(ack.p50 / 1e3, 3).c_str(), fmt(ack.p99 / 1e3, 3).c_str(),
-                fmt(ack.max / 1e3, 3).c_str(), fmt(last.p50 / 1e3, 3).c_str(),
+                fmt(ack.max / 1e3, 3).c_str(), fmt(ack.mean / 1e3, 3).c_str(),
+                fmt(last.p50 / 1e3, 3).c_str(),
                 fmt(last.p99 / 1e3, 3).c_str(), fmt(last.max / 1e3, 3).c_str(),
                 fmt(last.p50 / n_disp, 2).c_str(), fmt(client_us).c_str(),
                 fmt_opt(server_us).c_str(), fmt_opt(sched_us).c_str(),
