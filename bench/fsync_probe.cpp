@@ -5,10 +5,13 @@
 //     fdatasync must also write the file's new size;
 //   - in place: the file is already that long (a WAL rewritten from its start after a
 //     checkpoint, a venue's steady state), so fdatasync writes the data only.
-// Run it in the directory that will hold the event database (a venue laptop's disk, before the
-// event):
+// Back to back by default; --gap-ms pauses between commits, as sheets arrive at a venue: on a
+// virtual disk an isolated flush can take several times as long as one in a busy stream
+// (docs/performance.md). Run it in the directory that will hold the event database (a venue
+// laptop's disk, before the event):
 //
 //   build/release/bench/fsync_probe [--dir DIR] [--writes N] [--bytes N] [--rounds N]
+//                                   [--gap-ms MS]
 #include <CLI/CLI.hpp>
 
 #include <fcntl.h>
@@ -20,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -29,6 +33,7 @@ struct options {
     int writes = 1000;
     int bytes = 3 * 4096; // about one sheet's commit: a log page, an index page, WAL headers
     int rounds = 2;
+    double gap_ms = 0; // pause before each commit
 };
 
 [[noreturn]] void fail(const std::string& what) {
@@ -54,7 +59,9 @@ std::vector<double> probe(const options& o, bool in_place) {
     }
     std::vector<double> ms;
     ms.reserve(static_cast<std::size_t>(o.writes));
+    const auto gap = std::chrono::duration<double, std::milli>(o.gap_ms);
     for (int i = 0; i < o.writes; ++i) {
+        if (o.gap_ms > 0) std::this_thread::sleep_for(gap);
         const auto start = std::chrono::steady_clock::now();
         write_at(fd, block, i * size);
         if (::fdatasync(fd) != 0) fail("fdatasync");
@@ -82,10 +89,16 @@ int main(int argc, char** argv) {
     app.add_option("--writes", o.writes, "commits per round")->check(CLI::Range(10, 1'000'000));
     app.add_option("--bytes", o.bytes, "bytes per commit")->check(CLI::Range(512, 1 << 24));
     app.add_option("--rounds", o.rounds, "rounds of each kind")->check(CLI::Range(1, 100));
+    app.add_option("--gap-ms", o.gap_ms, "pause before each commit (0: back to back)")
+        ->check(CLI::Range(0.0, 1000.0));
     CLI11_PARSE(app, argc, argv);
 
-    std::printf("write %d bytes + fdatasync, %d times per round, in %s (ms)\n", o.bytes, o.writes,
-                o.dir.c_str());
+    std::printf("write %d bytes + fdatasync, %d times per round, ", o.bytes, o.writes);
+    if (o.gap_ms > 0)
+        std::printf("one every %g ms", o.gap_ms);
+    else
+        std::printf("back to back");
+    std::printf(", in %s (ms)\n", o.dir.c_str());
     for (int r = 0; r < o.rounds; ++r)
         for (bool in_place : {false, true}) {
             const auto ms = probe(o, in_place);
