@@ -12,6 +12,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -278,6 +279,28 @@ TEST_CASE("a sheet without a judge or a status is valid; every board topic and *
     CHECK(codec::validate_against("messages/board.subscribe.schema.json",
                                   without("board.subscribe", "/since"))
               .empty());
+}
+
+TEST_CASE("each thread's validator keeps its compiled patterns and judges every message anew") {
+    // Patterns are compiled once per thread and kept; a verdict must never carry over.
+    auto topic_errors = [](const char* topic) {
+        return codec::validate_against("messages/board.subscribe.schema.json",
+                                       with("board.subscribe", "/topic", topic));
+    };
+    auto run = [&](std::vector<int>& refused) {
+        for (int i = 0; i < 3; ++i)
+            for (const char* topic : {"scenario/riot-control", "scenario/riot control", "day/2",
+                                      "day/x", "overall"})
+                refused.push_back(topic_errors(topic).empty() ? 0 : 1);
+    };
+    std::vector<int> here;
+    run(here);
+    const std::vector<int> expected{0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0};
+    CHECK(here == expected);
+    CHECK(topic_errors("day/x").front().path == "topic");
+    std::vector<int> other;
+    std::thread{[&] { run(other); }}.join();
+    CHECK(other == expected);
 }
 
 TEST_CASE("server pushes and replies follow their schemas") {

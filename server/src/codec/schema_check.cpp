@@ -235,7 +235,10 @@ bool has_message_schema(std::string_view type) {
 std::vector<schema_error> validate_against(std::string_view schema_name,
                                            const nlohmann::json& document, std::size_t limit) {
     const valijson::Schema& schema = parsed_schema(schema_name);
-    valijson::Validator validator;
+    // One per thread and kept: a validator compiles each "pattern" into a std::regex once and
+    // caches it; a fresh one per message recompiled them every time (three quarters of a
+    // message's validation on the network thread, docs/performance.md).
+    thread_local valijson::Validator validator;
     valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter target(document);
     if (validator.validate(schema, target, &results)) return {};
