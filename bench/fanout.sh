@@ -8,12 +8,12 @@
 #   ./scripts/build release --target aplc loadgen ref_beast ref_uws
 #   flock /tmp/aplc-build.lock bench/fanout.sh          # nothing else should run meanwhile
 #
-# Every run starts a fresh server (a temporary database for aplc and ref_commit). Cases: N = SIZES displays
-# with ROUNDS board changes one after the other, then the sustained case: SUSTAINED_N displays
-# and RATE board changes per second for DURATION seconds. The event is the demo event without the
-# sheets of the JUDGES benchmark judges (bench/make_bench_event.py), who submit their running
-# orders and then correct their own sheets. The reference servers send boards of the size the
-# aplc server sent in the same case (BOARD_BYTES when aplc is not run).
+# Every run starts a fresh server (a temporary database for aplc and ref_commit). Cases:
+# N = SIZES displays with ROUNDS board changes one after the other, then the sustained case:
+# SUSTAINED_N displays and RATE board changes per second for DURATION seconds. The event is the
+# demo event without the sheets of the JUDGES benchmark judges (bench/make_bench_event.py), who
+# submit their running orders and then correct their own sheets. The reference servers send
+# boards of the size the aplc server sent in the same case (BOARD_BYTES when aplc is not run).
 # Environment knobs (defaults below): SIZES ROUNDS JUDGES TOPIC SUSTAINED_N RATE DURATION
 # SERVERS ("aplc ref_beast node-ws uws"; also ref_commit: ref_beast committing each publish to
 # SQLite before its reply, the reference for the durable ack) EVENT BUILD OUT BOARD_BYTES. E.g.

@@ -1426,10 +1426,9 @@ void loadgen::report() {
         const double counted =
             sample_growth(*metrics_before_, *metrics_after_, "aplc_ack_seconds_count");
         const double mean_ms =
-            counted > 0
-                ? sample_growth(*metrics_before_, *metrics_after_, "aplc_ack_seconds_sum") /
-                      counted * 1e3
-                : 0.0;
+            counted > 0 ? sample_growth(*metrics_before_, *metrics_after_, "aplc_ack_seconds_sum") /
+                              counted * 1e3
+                        : 0.0;
         std::printf("\n    %.0f acks counted by the server, mean %.3f ms (here: %zu, mean %.3f "
                     "ms)\n",
                     counted, mean_ms, ack.n, ack.mean / 1e3);
@@ -1466,10 +1465,9 @@ void loadgen::report() {
                 measured_changes_, incomplete, failed, displays_closed_, displays_1013_,
                 fmt(ack.p50 / 1e3, 3).c_str(), fmt(ack.p99 / 1e3, 3).c_str(),
                 fmt(ack.max / 1e3, 3).c_str(), fmt(ack.mean / 1e3, 3).c_str(),
-                fmt(last.p50 / 1e3, 3).c_str(),
-                fmt(last.p99 / 1e3, 3).c_str(), fmt(last.max / 1e3, 3).c_str(),
-                fmt(last.p50 / n_disp, 2).c_str(), fmt(client_us).c_str(),
-                fmt_opt(server_us).c_str(), fmt_opt(sched_us).c_str(),
+                fmt(last.p50 / 1e3, 3).c_str(), fmt(last.p99 / 1e3, 3).c_str(),
+                fmt(last.max / 1e3, 3).c_str(), fmt(last.p50 / n_disp, 2).c_str(),
+                fmt(client_us).c_str(), fmt_opt(server_us).c_str(), fmt_opt(sched_us).c_str(),
                 sched_us ? fmt(*sched_us / n_disp, 2).c_str() : "na", fmt_kib(rss_before_).c_str(),
                 fmt_kib(rss_after_).c_str(), fmt_kib(rss_end_).c_str(), fmt_kib(rss_max_).c_str(),
                 fmt_opt(mem_per_conn, 0).c_str(), fmt(wall_s_, 2).c_str(), server_fields.c_str());

@@ -289,8 +289,8 @@ TEST_CASE("each thread's validator keeps its compiled patterns and judges every 
     };
     auto run = [&](std::vector<int>& refused) {
         for (int i = 0; i < 3; ++i)
-            for (const char* topic : {"scenario/riot-control", "scenario/riot control", "day/2",
-                                      "day/x", "overall"})
+            for (const char* topic :
+                 {"scenario/riot-control", "scenario/riot control", "day/2", "day/x", "overall"})
                 refused.push_back(topic_errors(topic).empty() ? 0 : 1);
     };
     std::vector<int> here;

@@ -236,8 +236,8 @@ std::vector<schema_error> validate_against(std::string_view schema_name,
                                            const nlohmann::json& document, std::size_t limit) {
     const valijson::Schema& schema = parsed_schema(schema_name);
     // One per thread and kept: a validator compiles each "pattern" into a std::regex once and
-    // caches it; a fresh one per message recompiled them every time (three quarters of a
-    // message's validation on the network thread, docs/performance.md).
+    // caches it; a fresh one per message recompiled them every time (most of a message's
+    // validation on the network thread, docs/performance.md).
     thread_local valijson::Validator validator;
     valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter target(document);
