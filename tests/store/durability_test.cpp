@@ -4,6 +4,8 @@
 #include "crash_writer/crash_body.hpp"
 #include "store_test_support.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -212,6 +214,30 @@ TEST_CASE("every acknowledged entry survives 60 kills of the writer, whole and c
     CHECK(log->last_seq() == static_cast<std::int64_t>(entries.size()));
 }
 
+TEST_CASE("the WAL's steady size follows the database's page size and automatic checkpoint",
+          "[store]") {
+    temp_dir dir;
+    // SQLite's defaults: 1,000 pages of 4 KiB; 32 + (1,000 + 128) * (4,096 + 24).
+    auto plain = open_store(dir.file("plain.db"));
+    const auto plain_bytes = plain->steady_wal_bytes();
+    REQUIRE(plain_bytes.ok());
+    CHECK(*plain_bytes == 4'647'392);
+
+    // A database made with 8 KiB pages before it became a log.
+    const auto wide = dir.file("wide.db");
+    {
+        SQLite::Database db{wide, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+        db.exec("PRAGMA page_size = 8192");
+        db.exec("CREATE TABLE scratch (x); DROP TABLE scratch");
+    }
+    auto log = open_store(wide);
+    const auto wide_bytes = log->steady_wal_bytes();
+    REQUIRE(wide_bytes.ok());
+    CHECK(*wide_bytes == 32 + 1128 * (8192 + 24));
+    append_ok(*log, make_entry("test.entry", "one"));
+    CHECK(log->last_seq() == 1);
+}
+
 TEST_CASE("presize_wal grows the WAL once, later commits rewrite it in place, the log is as it was",
           "[store]") {
     temp_dir dir;
@@ -223,11 +249,13 @@ TEST_CASE("presize_wal grows the WAL once, later commits rewrite it in place, th
     const auto before = read_all(*log);
     REQUIRE(std::filesystem::file_size(wal) < 100'000);
 
-    REQUIRE(log->presize_wal(aplc::store::steady_wal_bytes).ok());
+    const auto steady = log->steady_wal_bytes();
+    REQUIRE(steady.ok());
+    REQUIRE(log->presize_wal(*steady).ok());
     const auto sized = std::filesystem::file_size(wal);
-    CHECK(sized >= static_cast<std::uintmax_t>(aplc::store::steady_wal_bytes));
+    CHECK(sized >= static_cast<std::uintmax_t>(*steady));
     // Again: already long enough, nothing written.
-    REQUIRE(log->presize_wal(aplc::store::steady_wal_bytes).ok());
+    REQUIRE(log->presize_wal(*steady).ok());
     CHECK(std::filesystem::file_size(wal) == sized);
 
     // 200 commits (without the pre-sizing, each would lengthen the WAL): the file keeps its size.

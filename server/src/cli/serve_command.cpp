@@ -86,7 +86,12 @@ int run_serve(const serve_options& o, std::ostream& out, std::ostream& err) {
         return 1;
     }
     // Commits then rewrite the WAL in place (a faster, steadier fsync); only an optimisation.
-    if (auto sized = (*log)->presize_wal(store::steady_wal_bytes); !sized)
+    const auto sized = [&log]() -> store::result<store::done> {
+        auto bytes = (*log)->steady_wal_bytes();
+        if (!bytes) return bytes.error();
+        return (*log)->presize_wal(*bytes);
+    }();
+    if (!sized)
         err << "aplc: warning: the write-ahead log was not pre-sized: " << sized.error().message
             << " [" << store::code_name(sized.error().code) << "]\n";
     live::auth_options ao;

@@ -227,10 +227,22 @@ public:
                 fill.exec();
                 tx.commit();
             }
-            // The commit above ran SQLite's automatic checkpoint (the WAL passed 1,000 pages),
-            // so this one starts the WAL again from its beginning, in place.
+            // The commit above ran SQLite's automatic checkpoint (the WAL passed
+            // wal_autocheckpoint pages), so this one starts the WAL again from its beginning.
             db_->exec("DROP TABLE wal_presize");
             return done{};
+        } catch (const SQLite::Exception& e) {
+            return from_sqlite(e, path_);
+        }
+    }
+
+    result<std::int64_t> steady_wal_bytes() const override {
+        try {
+            const std::int64_t page = db_->execAndGet("PRAGMA page_size").getInt64();
+            const std::int64_t pages = db_->execAndGet("PRAGMA wal_autocheckpoint").getInt64();
+            if (pages <= 0) return std::int64_t{0};
+            constexpr std::int64_t wal_header = 32, frame_header = 24, last_commit = 128;
+            return wal_header + (pages + last_commit) * (page + frame_header);
         } catch (const SQLite::Exception& e) {
             return from_sqlite(e, path_);
         }

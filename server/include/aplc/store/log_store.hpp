@@ -168,10 +168,15 @@ public:
     // the database file keeps the freed pages for later entries. No-op when the WAL is already
     // that long. Errors: disk_full, io_error, locked.
     virtual result<done> presize_wal(std::int64_t bytes) = 0;
-};
 
-// A WAL one automatic checkpoint (SQLite's default: at 1,000 pages of 4 KiB) never outgrows.
-constexpr std::int64_t steady_wal_bytes = 4'700'000;
+    // How long the write-ahead log grows between two automatic checkpoints, for presize_wal():
+    // SQLite checkpoints once a commit leaves more than `PRAGMA wal_autocheckpoint` pages in
+    // it, so it holds that many frames (a page and a 24-byte header each) plus the last
+    // commit's, allowed 128 pages, after its 32-byte header. With SQLite's defaults (1,000
+    // pages of 4 KiB) that is 4,647,392 bytes. 0 when automatic checkpoints are off (the WAL
+    // then grows until something checkpoints). Errors: io_error, locked.
+    [[nodiscard]] virtual result<std::int64_t> steady_wal_bytes() const = 0;
+};
 
 // The newest schema version this program writes.
 constexpr int current_schema_version = 3;
