@@ -206,6 +206,15 @@ std::optional<metric_samples> fetch_metrics(const sockaddr_in& addr, const std::
     return out;
 }
 
+// The growth of sample `key` (a histogram's bucket, `_count` or `_sum`) between two scrapes.
+double sample_growth(const metric_samples& before, const metric_samples& after,
+                     const std::string& key) {
+    const auto a = after.find(key);
+    if (a == after.end()) return 0;
+    const auto b = before.find(key);
+    return a->second - (b == before.end() ? 0.0 : b->second);
+}
+
 // The q-quantile of histogram `name` (labels `labels`, e.g. `phase="commit",`) between two
 // scrapes, as the upper bound (ms) of the bucket it falls in; nullopt without samples.
 std::optional<double> histogram_quantile(const metric_samples& before, const metric_samples& after,
@@ -219,8 +228,7 @@ std::optional<double> histogram_quantile(const metric_samples& before, const met
             it->first.substr(prefix.size(), it->first.size() - prefix.size() - 2); // "...\"}"
         const double bound = le == "+Inf" ? std::numeric_limits<double>::infinity()
                                           : std::strtod(le.c_str(), nullptr);
-        const auto was = before.find(it->first);
-        buckets.emplace_back(bound, it->second - (was == before.end() ? 0.0 : was->second));
+        buckets.emplace_back(bound, sample_growth(before, after, it->first));
     }
     std::sort(buckets.begin(), buckets.end());
     if (buckets.empty() || buckets.back().second <= 0) return std::nullopt;
@@ -228,15 +236,6 @@ std::optional<double> histogram_quantile(const metric_samples& before, const met
     for (const auto& [bound, count] : buckets)
         if (count >= rank) return bound * 1e3;
     return std::nullopt;
-}
-
-// The growth of sample `key` (a histogram's `_count` or `_sum`) between two scrapes.
-double sample_growth(const metric_samples& before, const metric_samples& after,
-                     const std::string& key) {
-    const auto a = after.find(key);
-    if (a == after.end()) return 0;
-    const auto b = before.find(key);
-    return a->second - (b == before.end() ? 0.0 : b->second);
 }
 
 double self_cpu_seconds() {

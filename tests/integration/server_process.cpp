@@ -41,10 +41,11 @@ std::vector<char*> make_argv(std::vector<std::string>& args) {
 // This process's environment with `name` set to `value` (made before fork: the child may only
 // call async-signal-safe functions).
 std::vector<std::string> environment_with(const std::string& name, const std::string& value) {
+    const std::string prefix = name + "=";
     std::vector<std::string> env;
     for (char** e = environ; *e != nullptr; ++e)
-        if (std::string_view{*e}.rfind(name + "=", 0) != 0) env.emplace_back(*e);
-    env.push_back(name + "=" + value);
+        if (!std::string_view{*e}.starts_with(prefix)) env.emplace_back(*e);
+    env.push_back(prefix + value);
     return env;
 }
 
