@@ -3,8 +3,33 @@
 #include "aplc/codec/schema_check.hpp"
 #include "aplc/live/service.hpp"
 
+#include <algorithm>
+#include <cstddef>
+
 namespace aplc::live {
 using nlohmann::json;
+
+namespace {
+
+// The characters (Unicode code points) of UTF-8 `text`, as JSON Schema's maxLength counts them:
+// every byte that does not continue a character starts one.
+std::size_t characters(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+    }));
+}
+
+// `text` as a refusal may quote it: its first `limit` characters, then "..." if it goes on (a
+// reply must not grow with what a client sends).
+std::string quoted(std::string_view text, std::size_t limit) {
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if ((static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U && seen++ == limit)
+            return std::string{text.substr(0, i)} + "...";
+    return std::string{text};
+}
+
+} // namespace
 
 std::variant<inbound_message, inbound_refusal> read_inbound(std::string_view text) {
     json msg = json::parse(text, nullptr, false);
@@ -14,7 +39,8 @@ std::variant<inbound_message, inbound_refusal> read_inbound(std::string_view tex
         return inbound_refusal{nullptr, "bad_message", "a message is a JSON object", ""};
     // The id goes back as `re` even when the rest is refused, if it can be an id at all.
     const auto id = msg.find("id");
-    json re = id != msg.end() && id->is_string() && id->get_ref<const std::string&>().size() <= 64
+    json re = id != msg.end() && id->is_string() &&
+                      characters(id->get_ref<const std::string&>()) <= max_id_characters
                   ? *id
                   : json(nullptr);
     const auto type_member = msg.find("type");
@@ -23,7 +49,8 @@ std::variant<inbound_message, inbound_refusal> read_inbound(std::string_view tex
     std::string type = type_member->get<std::string>();
     if (!service::known_type(type))
         return inbound_refusal{std::move(re), "unknown_type",
-                               "there is no message type '" + type + "'", "type"};
+                               "there is no message type '" + quoted(type, max_id_characters) + "'",
+                               "type"};
     auto problems = codec::validate_against("messages/" + type + ".schema.json", msg, 1);
     if (!problems.empty())
         return inbound_refusal{std::move(re), "bad_message", std::move(problems.front().message),

@@ -5,11 +5,16 @@
 // server calls it on the network thread, and fuzz/message_fuzzer.cpp calls it directly.
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <variant>
 
 namespace aplc::live {
+
+// The longest id (messages/common.schema.json, characters); an unknown type is quoted in its
+// refusal up to this many characters too.
+inline constexpr std::size_t max_id_characters = 64;
 
 // A frame that passed: the message, its type, and its id (`re` of any reply).
 struct inbound_message {
@@ -22,7 +27,7 @@ struct inbound_message {
 // Codes: bad_json (not JSON), bad_message (not an object, no string "type", or not valid against
 // its schema: `path` names the member), unknown_type (a type no client may send).
 struct inbound_refusal {
-    nlohmann::json re; // the message's "id" when it is a string of at most 64 bytes, else null
+    nlohmann::json re; // the message's "id" when it is a string of at most 64 characters, else null
     std::string code;
     std::string message;
     std::string path;
