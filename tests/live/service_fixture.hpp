@@ -135,6 +135,7 @@ private:
 const client j01{{role::judge, "J01"}, "test"};
 const client j02{{role::judge, "J02"}, "test"};
 const client j03{{role::judge, "J03"}, "test"};
+const client j04{{role::judge, "J04"}, "test"};
 const client j14{{role::judge, "J14"}, "test"};
 const client head{{role::head_judge, "J04"}, "test"};
 const client organiser{{role::organiser, "organiser"}, "test"};

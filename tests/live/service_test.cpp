@@ -518,7 +518,6 @@ TEST_CASE("event.get gives the definition to edit; a panel change sent back is a
         submit("late",
                sheet_of("J03", {{"planning", "9"}, {"execution", "9"}, {"communication", "9"}})));
     CHECK(refused["code"] == "judge_not_on_panel");
-    const client j04{{role::judge, "J04"}, "test"};
     CHECK(f.send(j04, submit("new", sheet_of("J04", {{"planning", "9"},
                                                      {"execution", "9"},
                                                      {"communication", "9"}})))["type"] == "ok");
