@@ -1,7 +1,7 @@
 #pragma once
 // The venue server's network side (DESIGN.md, "Architecture"): one port for HTTP (the web apps,
 // board snapshots, exports, health and metrics) and WebSocket (docs/protocol.md). Boost.Beast
-// stays inside server.cpp; this header is all the rest of the program sees.
+// stays inside server/src/net; this header is all the rest of the program sees.
 //
 // Threads: the network thread runs every socket and the broadcast hub; the app thread runs the
 // service (checks, commits, standings); an auth thread checks passwords (Argon2id is slow on

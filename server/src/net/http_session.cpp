@@ -1,0 +1,318 @@
+// HTTP sessions (docs/operations.md): the web apps as static files, board snapshots with an
+// ETag, the official exports, /healthz and /metrics; an upgrade to /ws from an allowed origin
+// becomes a WebSocket session.
+#include "make_export.hpp"
+#include "sessions.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace aplc::net {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using nlohmann::json;
+
+namespace {
+
+std::string_view mime_type(const std::filesystem::path& p) {
+    static const std::map<std::string, std::string_view, std::less<>> types{
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".webmanifest", "application/manifest+json"},
+        {".txt", "text/plain; charset=utf-8"}};
+    auto it = types.find(p.extension().string());
+    return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+bool allowed_origin(const server_state& s, std::string_view origin, std::string_view host) {
+    if (origin.empty()) return true; // not a browser: nothing to forge
+    const std::string own_http = "http://" + std::string{host};
+    const std::string own_https = "https://" + std::string{host};
+    if (origin == own_http || origin == own_https) return true;
+    return std::find(s.options.allowed_origins.begin(), s.options.allowed_origins.end(), origin) !=
+           s.options.allowed_origins.end();
+}
+
+// ----- HTTP sessions ---------------------------------------------------------------------------
+
+template <class Stream>
+class http_session : public std::enable_shared_from_this<http_session<Stream>> {
+public:
+    http_session(server_state& s, Stream&& stream, std::string address)
+        : s_{s}, stream_{std::move(stream)}, address_{std::move(address)} {}
+
+    void start() { read(); }
+
+private:
+    using response = http::response<http::string_body>;
+
+    void read() {
+        parser_.emplace();
+        parser_->header_limit(8 * 1024);
+        parser_->body_limit(s_.options.max_body);
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds{30});
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->on_read(ec);
+                         });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec == http::error::end_of_stream) return shut();
+        if (ec == http::error::body_limit || ec == http::error::header_limit) {
+            response res{http::status::payload_too_large, 11};
+            res.set(http::field::content_type, "application/json");
+            res.body() = R"({"code":"message_too_large","message":"the request is too large"})";
+            res.keep_alive(false);
+            return write(std::move(res));
+        }
+        if (ec) return;
+        ++s_.stats.http_requests;
+        auto req = parser_->release();
+        if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
+        route(std::move(req));
+    }
+
+    void upgrade(http_request req) {
+        if (req.target() != "/ws")
+            return write(plain(req, http::status::not_found, "no such path"));
+        if (!allowed_origin(s_, req[http::field::origin], req[http::field::host]))
+            return write(plain(req, http::status::forbidden,
+                               "WebSocket connections from this origin are refused"));
+        beast::get_lowest_layer(stream_).expires_never();
+        start_websocket(s_, std::move(stream_), address_, std::move(req));
+    }
+
+    static response plain(const http_request& req, http::status status, std::string text) {
+        response res{status, req.version()};
+        res.set(http::field::content_type, "text/plain; charset=utf-8");
+        res.keep_alive(req.keep_alive());
+        res.body() = std::move(text) + "\n";
+        return res;
+    }
+
+    static response json_response(const http_request& req, std::string body,
+                                  http::status status = http::status::ok) {
+        response res{status, req.version()};
+        res.set(http::field::content_type, "application/json");
+        res.set(http::field::cache_control, "no-cache");
+        res.keep_alive(req.keep_alive());
+        res.body() = std::move(body);
+        return res;
+    }
+
+    void route(http_request req) {
+        if (req.method() != http::verb::get && req.method() != http::verb::head)
+            return write(plain(req, http::status::method_not_allowed, "only GET is served"));
+        std::string target{req.target()};
+        if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
+        if (target == "/healthz")
+            return write(
+                json_response(req, json{{"status", "ok"}, {"seq", s_.stats.seq.load()}}.dump()));
+        if (target == "/metrics") {
+            auto res = plain(req, http::status::ok, "");
+            res.set(http::field::content_type, "text/plain; version=0.0.4");
+            res.body() = s_.stats.text(s_.hub.subscriptions());
+            return write(std::move(res));
+        }
+        if (target.starts_with("/api/boards/")) return board(req, target.substr(12));
+        if (target.starts_with("/api/export/"))
+            return export_file(std::move(req), target.substr(12));
+        if (target.starts_with("/api/"))
+            return write(plain(req, http::status::not_found, "no such endpoint"));
+        file(req, target);
+    }
+
+    void board(const http_request& req, const std::string& topic) {
+        auto snap = s_.hub.current(topic, live::board_view::public_view);
+        if (!snap) return write(plain(req, http::status::not_found, "no such board"));
+        const std::string etag = "\"" + std::to_string(snap->version) + "\"";
+        if (req[http::field::if_none_match] == etag) {
+            response res{http::status::not_modified, req.version()};
+            res.set(http::field::etag, etag);
+            res.keep_alive(req.keep_alive());
+            return write(std::move(res));
+        }
+        auto res = json_response(req, snap->frame);
+        res.set(http::field::etag, etag);
+        write(std::move(res));
+    }
+
+    // /api/export/standings.json (the live standings, from the app thread), and what
+    // make_export() makes from the log by a thread of its own on a read-only connection (a
+    // results book takes a while; judges' acks must not wait for it): the official documents,
+    // a run's history, the log check, the backup. Organisers and head judges; the backup
+    // organisers only.
+    void export_file(http_request req, std::string name) {
+        std::string auth{req[http::field::authorization]};
+        if (!auth.starts_with("Bearer "))
+            return write(json_response(
+                req, R"({"code":"not_signed_in","message":"send Authorization: Bearer <token>"})",
+                http::status::unauthorized));
+        asio::post(s_.auth_pool, [self = this->shared_from_this(), req = std::move(req),
+                                  name = std::move(name), token = auth.substr(7)]() mutable {
+            auto& st = self->s_;
+            auto who = st.codes.resume(token, std::chrono::system_clock::now());
+            // The backup holds the sign-in tables (hashes): organisers only.
+            const bool organisers_only = name == "backup.sqlite";
+            if (!who || (who->who.who != live::role::organiser &&
+                         (organisers_only || who->who.who != live::role::head_judge))) {
+                std::string code = who ? "forbidden" : who.error().code;
+                return asio::post(st.net, [self, req = std::move(req), code, organisers_only] {
+                    self->write(json_response(
+                        req,
+                        json{{"code", code},
+                             {"message", organisers_only ? "organisers only"
+                                                         : "organisers and head judges only"}}
+                            .dump(),
+                        code == "forbidden" ? http::status::forbidden
+                                            : http::status::unauthorized));
+                });
+            }
+            if (name == "standings.json")
+                return asio::post(st.app_ctx, [self, req = std::move(req)]() mutable {
+                    auto body = self->s_.app.standings_json();
+                    if (!body)
+                        return asio::post(self->s_.net, [self, req = std::move(req)] {
+                            self->write(json_response(
+                                req,
+                                json{{"code", "no_event"}, {"message", live::no_event_message}}
+                                    .dump(),
+                                http::status::not_found));
+                        });
+                    self->send_file(std::move(req), std::move(*body), "standings.json");
+                });
+            asio::post(st.export_pool, [self, req = std::move(req), name]() mutable {
+                auto made = make_export(self->s_.options.db_path, name);
+                if (!made)
+                    return asio::post(self->s_.net, [self, req = std::move(req), e = made.error()] {
+                        self->write(json_response(
+                            // The message may repeat the request's path, which
+                            // need not be UTF-8.
+                            req,
+                            json{{"code", e.code}, {"message", e.message}}.dump(
+                                -1, ' ', false, json::error_handler_t::replace),
+                            e.code == "not_found" || e.code == "no_event"
+                                ? http::status::not_found
+                                : http::status::internal_server_error));
+                    });
+                self->send_file(std::move(req), std::move(made.value()), name);
+            });
+        });
+    }
+
+    // On any thread: hands a finished export to the network thread.
+    void send_file(http_request req, std::string body, std::string name) {
+        asio::post(s_.net, [self = this->shared_from_this(), req = std::move(req),
+                            body = std::move(body), name = std::move(name)] {
+            auto res = json_response(req, body);
+            res.set(http::field::cache_control, "no-store"); // results, a database copy
+            const auto ext = std::filesystem::path{name}.extension().string();
+            res.set(http::field::content_type,
+                    ext == ".pdf"      ? "application/pdf"
+                    : ext == ".xlsx"   ? "application/vnd.openxmlformats-officedocument."
+                                         "spreadsheetml.sheet"
+                    : ext == ".sqlite" ? "application/vnd.sqlite3"
+                                       : "application/json");
+            res.set(http::field::content_disposition,
+                    "attachment; filename=\"" + std::filesystem::path{name}.filename().string() +
+                        "\"");
+            self->write(std::move(res));
+        });
+    }
+
+    void file(const http_request& req, std::string target) {
+        // Only paths below the web root: no "..", no "//" (an absolute path would replace the
+        // root when joined), no backslashes.
+        if (s_.options.web_root.empty() || target.find("..") != std::string::npos ||
+            target.find("//") != std::string::npos || target.find('\\') != std::string::npos)
+            return write(plain(req, http::status::not_found, "not found"));
+        if (target.ends_with("/")) target += "index.html";
+        std::filesystem::path path = std::filesystem::path{s_.options.web_root} / target.substr(1);
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) path /= "index.html";
+        std::ifstream in{path, std::ios::binary};
+        if (!in) return write(plain(req, http::status::not_found, "not found"));
+        std::ostringstream body;
+        body << in.rdbuf();
+        response res{http::status::ok, req.version()};
+        res.set(http::field::content_type, mime_type(path));
+        res.set(http::field::cache_control, "no-cache");
+        res.keep_alive(req.keep_alive());
+        res.body() = body.str();
+        if (req.method() == http::verb::head) res.body().clear();
+        write(std::move(res));
+    }
+
+    void write(response res) {
+        res.set(http::field::server, "aplc");
+        res.set("X-Content-Type-Options", "nosniff");
+        res.prepare_payload();
+        auto sp = std::make_shared<response>(std::move(res));
+        http::async_write(stream_, *sp,
+                          [self = this->shared_from_this(), sp](beast::error_code ec, std::size_t) {
+                              if (ec) return;
+                              if (sp->need_eof()) return self->shut();
+                              self->read();
+                          });
+    }
+
+    void shut() {
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    server_state& s_;
+    Stream stream_;
+    std::string address_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+} // namespace
+
+void start_http(server_state& s, tcp::socket socket, ssl::context* tls) {
+    beast::error_code ec;
+    socket.set_option(tcp::no_delay{true}, ec);
+    auto ep = socket.remote_endpoint(ec);
+    std::string address = ec ? "?" : ep.address().to_string();
+    if (!tls) {
+        std::make_shared<http_session<plain_stream>>(s, plain_stream{std::move(socket)},
+                                                     std::move(address))
+            ->start();
+        return;
+    }
+    auto stream = std::make_shared<tls_stream>(plain_stream{std::move(socket)}, *tls);
+    beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds{30});
+    stream->async_handshake(ssl::stream_base::server, [&s, stream, address = std::move(address)](
+                                                          beast::error_code hec) {
+        if (hec) return;
+        std::make_shared<http_session<tls_stream>>(s, std::move(*stream), address)->start();
+    });
+}
+
+} // namespace aplc::net

@@ -1,0 +1,80 @@
+#pragma once
+// What /metrics reports (docs/operations.md): the network thread's counters and the durable
+// ack's latency histograms, in Prometheus text format. No Beast in here.
+//
+// Thread safety: the plain counters belong to the network thread; the histograms and the
+// atomics may be written from any thread (the app thread writes them, the network thread reads
+// them for /metrics).
+#include "aplc/live/auth.hpp"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace aplc::net {
+
+// A latency histogram, Prometheus style: counts by upper bound (seconds), fine around the
+// durable ack's 5 ms target. Observed from any thread.
+class latency_histogram {
+public:
+    static constexpr std::array<double, 19> bounds{
+        0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.00125, 0.0015, 0.002, 0.0025, 0.003,
+        0.004,  0.005,   0.0075, 0.01,    0.02,  0.05,    0.1,    0.25,  1.0};
+
+    void observe(std::chrono::nanoseconds d) {
+        const double s = std::chrono::duration<double>(d).count();
+        count_.fetch_add(1, std::memory_order_relaxed);
+        micros_.fetch_add(static_cast<std::uint64_t>(s * 1e6), std::memory_order_relaxed);
+        for (std::size_t i = 0; i < bounds.size(); ++i)
+            if (s <= bounds[i]) buckets_[i].fetch_add(1, std::memory_order_relaxed);
+    }
+
+    // The sample lines of metric `name`; `labels` ("" or `phase="commit",`) go before `le`.
+    void write(std::ostream& o, std::string_view name, std::string_view labels = {}) const {
+        for (std::size_t i = 0; i < bounds.size(); ++i)
+            o << name << "_bucket{" << labels << "le=\"" << bounds[i] << "\"} "
+              << buckets_[i].load() << "\n";
+        o << name << "_bucket{" << labels << "le=\"+Inf\"} " << count_.load() << "\n";
+        const std::string_view bare = labels.empty() ? labels : labels.substr(0, labels.size() - 1);
+        const std::string braces = bare.empty() ? "" : "{" + std::string{bare} + "}";
+        o << name << "_sum" << braces << " " << static_cast<double>(micros_.load()) / 1e6 << "\n"
+          << name << "_count" << braces << " " << count_.load() << "\n";
+    }
+
+    [[nodiscard]] std::uint64_t count() const { return count_.load(); }
+
+private:
+    std::atomic<std::uint64_t> count_{0};
+    std::atomic<std::uint64_t> micros_{0};
+    std::array<std::atomic<std::uint64_t>, bounds.size()> buckets_{};
+};
+
+struct metrics {
+    // network thread
+    std::uint64_t messages_in = 0;
+    std::uint64_t messages_out = 0;
+    std::uint64_t closed_slow = 0;
+    std::map<std::string, std::uint64_t> errors;
+    std::map<live::role, std::int64_t> connections;
+    std::int64_t http_requests = 0;
+    // app thread, read by the network thread
+    // A stored entry's ack: from its frame read until the ack is handed to the socket, whole
+    // and in its three phases (DESIGN.md, durable ack).
+    latency_histogram ack;
+    latency_histogram ack_queued; // frame read -> parsed, checked -> the app thread takes it
+    latency_histogram ack_commit; // the app thread's check and commit
+    latency_histogram ack_reply;  // ack posted -> handed to the socket
+    std::atomic<std::uint64_t> board_changes{0};
+    std::atomic<std::int64_t> seq{0};
+
+    // The Prometheus text of every metric; `subscriptions`: the hub's board subscriptions.
+    [[nodiscard]] std::string text(std::size_t subscriptions) const;
+};
+
+} // namespace aplc::net

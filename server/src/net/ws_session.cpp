@@ -1,0 +1,479 @@
+// WebSocket sessions (docs/protocol.md): sign-in, board subscriptions, and the messages handed to
+// the app thread, whose acks leave before the boards they change (app_handoff.hpp). Each
+// connection has a bounded outbox in which a newer board replaces a queued older one of the same
+// topic; a connection that still falls behind is closed with 1013.
+#include "outbox.hpp"
+#include "sessions.hpp"
+
+#include "aplc/live/inbound.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aplc::net {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using nlohmann::json;
+
+namespace {
+
+template <class Stream>
+class ws_session : public live::subscriber,
+                   public session_base,
+                   public std::enable_shared_from_this<ws_session<Stream>> {
+public:
+    ws_session(server_state& s, Stream&& stream, std::string address)
+        : s_{s}, ws_{std::move(stream)}, address_{std::move(address)},
+          out_{s.options.max_queued_replies} {}
+
+    ~ws_session() override {
+        --s_.stats.connections[who_.who];
+        count_display(-1);
+    }
+
+    template <class Request> void start(Request req) {
+        ++s_.stats.connections[who_.who];
+        s_.sessions.emplace(this, this->weak_from_this());
+        beast::get_lowest_layer(ws_).expires_never();
+        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        ws_.read_message_max(64ULL * 1024 * 1024);
+        ws_.auto_fragment(false); // a board goes out as one frame, straight from its buffer
+        ws_.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& res) { res.set(http::field::server, "aplc"); }));
+        ws_.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) {
+            if (ec) return self->closed();
+            self->read();
+        });
+    }
+
+    // live::subscriber: a newer snapshot of a topic replaces a queued older one (outbox.hpp).
+    void deliver(const live::snapshot_ptr& snap) override {
+        if (closing_) return;
+        if (out_.offer(snap)) write_next();
+    }
+
+    void sweep(clock::time_point now) override {
+        if (closing_) {
+            if (now - close_started_ > std::chrono::seconds{2}) force_close();
+            return;
+        }
+        if (out_.writing() && now - write_started_ > s_.options.slow_client) close_slow();
+        expire_if_due();
+    }
+
+    // A signed-in session past its expiry ends: the connection is public again.
+    void expire_if_due() {
+        if (!who_.subject.empty() && std::chrono::system_clock::now() >= expires_)
+            end_session("token_expired", "your session has expired: sign in again");
+    }
+
+    void shutdown() override {
+        if (closing_) return;
+        begin_close(websocket::close_code::going_away, "the server is stopping");
+    }
+
+    void displays_changed() override { push_display_config(); }
+
+    void code_reissued(std::string_view subject) override {
+        if (who_.subject != subject) return;
+        end_session("code_reissued", "a new code was issued for " + std::string{subject} +
+                                         ": sign in with the new code");
+    }
+
+private:
+    // ----- reading -----
+    // Small reads keep an idle connection's buffer small; a long message reads in larger pieces.
+    void read() {
+        const std::size_t chunk = buffer_.size() > 1024 ? 64 * 1024 : 1536;
+        ws_.async_read_some(buffer_, chunk,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                self->on_read(ec);
+                            });
+    }
+
+    [[nodiscard]] std::size_t limit() const {
+        return who_.who == live::role::organiser ? s_.options.max_organiser_message
+                                                 : s_.options.max_message;
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec) return closed();
+        if (buffer_.size() > limit()) {
+            oversized_ += buffer_.size();
+            buffer_.consume(buffer_.size());
+        }
+        if (!ws_.is_message_done()) return read();
+        ++s_.stats.messages_in;
+        if (oversized_ > 0) {
+            buffer_.consume(buffer_.size()); // the message's last piece
+            reply_error(nullptr, "message_too_large",
+                        "the message is larger than " + std::to_string(limit() / 1024) +
+                            " KiB; nothing was read");
+            oversized_ = 0;
+        } else if (ws_.got_binary()) {
+            buffer_.consume(buffer_.size());
+            reply_error(nullptr, "binary_frame", "send JSON in text frames; binary is not read");
+        } else {
+            const auto read_at = clock::now();
+            std::string text = beast::buffers_to_string(buffer_.data());
+            buffer_.consume(buffer_.size());
+            handle(text, read_at);
+        }
+        if (buffer_.capacity() > 4096) buffer_.shrink_to_fit();
+        if (!closing_) read();
+    }
+
+    void handle(const std::string& text, clock::time_point read_at) {
+        auto inbound = live::read_inbound(text);
+        if (auto* r = std::get_if<live::inbound_refusal>(&inbound))
+            return reply_error(r->re, r->code, r->message, r->path);
+        auto& [msg, type, re] = std::get<live::inbound_message>(inbound);
+        expire_if_due();
+        if (!live::service::allowed(who_.who, type))
+            return who_.who == live::role::public_viewer
+                       ? reply_error(re, "not_signed_in", "sign in first to send " + type)
+                       : reply_error(re, "forbidden",
+                                     std::string{"a "} + std::string{live::role_name(who_.who)} +
+                                         " may not send " + type);
+        if (type == "auth.sign_in" || type == "auth.resume") return sign_in(type, msg);
+        if (type == "auth.sign_out") return sign_out(re);
+        if (type == "board.subscribe") return subscribe(msg);
+        if (type == "board.unsubscribe") return unsubscribe(msg);
+        if (type == "display.list") return list_displays(re);
+        to_app(std::move(msg), read_at);
+    }
+
+    // On the app thread; an entry stored is acknowledged once committed (`read_at`: when its
+    // frame was read, for the ack's metrics).
+    void to_app(json msg, clock::time_point read_at) {
+        live::client from{who_, "ws:" + address_};
+        s_.handoff.queued();
+        asio::post(s_.app_ctx, [self = this->shared_from_this(), from = std::move(from),
+                                msg = std::move(msg), read_at]() mutable {
+            auto& st = self->s_;
+            struct finished {
+                app_handoff& h;
+                ~finished() { h.finished(); }
+            } at_end{st.handoff};
+            const auto began = clock::now();
+            const auto displays_before = st.app.displays();
+            live::handled out = st.app.handle(from, msg);
+            if (out.issue) return issue_code(std::move(self), std::move(*out.issue), msg.at("id"));
+            const auto committed_at = clock::now();
+            if (out.committed) {
+                st.stats.ack_queued.observe(began - read_at);
+                st.stats.ack_commit.observe(committed_at - began);
+                st.stats.seq.store(st.app.seq(), std::memory_order_relaxed);
+            }
+            // The ack leaves before the boards are recomputed (app_handoff.hpp). The session's
+            // reference goes with it: a session must end on the network thread (its destructor
+            // updates that thread's counters).
+            const auto ticket = st.handoff.ack_posted();
+            asio::post(st.net,
+                       [self = std::move(self), reply = std::move(out.reply), code = out.error_code,
+                        ticket, committed = out.committed, read_at, committed_at] {
+                           if (!code.empty()) ++self->s_.stats.errors[code];
+                           self->send(std::make_shared<const std::string>(reply));
+                           // Stamped before the app thread is woken: it may take the core at
+                           // once and keep it for the boards.
+                           const auto sent_at = clock::now();
+                           self->s_.handoff.ack_sent(ticket);
+                           if (committed) {
+                               self->s_.stats.ack_reply.observe(sent_at - committed_at);
+                               self->s_.stats.ack.observe(sent_at - read_at);
+                           }
+                       });
+            if (!out.committed) return;
+            if (auto displays = st.app.displays(); displays != displays_before)
+                asio::post(st.net, [&st, displays = std::move(displays)] {
+                    install_displays(st, displays);
+                });
+            st.handoff.wait_ack_sent(ticket, std::chrono::milliseconds{2});
+            auto boards = st.app.refresh();
+            st.stats.board_changes.fetch_add(boards.size(), std::memory_order_relaxed);
+            if (!boards.empty())
+                asio::post(st.net, [&st, boards = std::move(boards)] { st.publish(boards); });
+        });
+    }
+
+    // auth.issue, checked by the app thread: the code is made and stored on the auth thread,
+    // after the sign-ins already under way there; the sessions of the old code end before the
+    // organiser sees the new one.
+    static void issue_code(std::shared_ptr<ws_session> self, live::handled::code_request issue,
+                           json re) {
+        auto& st = self->s_;
+        asio::post(st.auth_pool, [self = std::move(self), issue = std::move(issue),
+                                  re = std::move(re)]() mutable {
+            auto& state = self->s_; // before `self` moves into the handler
+            auto code = state.codes.issue(issue.who, issue.subject);
+            asio::post(state.net, [self = std::move(self), issue = std::move(issue),
+                                   code = std::move(code), re = std::move(re)] {
+                if (!code)
+                    return self->reply_error(re, code.error().code, code.error().message,
+                                             "subject");
+                self->s_.reissued(issue.subject);
+                self->send(std::make_shared<const std::string>(json{
+                    {"type", "ok"},
+                    {"re", re},
+                    {"subject", issue.subject},
+                    {"role", live::role_name(issue.who)},
+                    {"secret", *code}}.dump()));
+            });
+        });
+    }
+
+    // ----- sign-in (on the auth thread: Argon2id is slow on purpose) -----
+    void sign_in(const std::string& type, const json& msg) {
+        // A code reissued while this sign-in runs ends it (it may have checked the old code).
+        const std::uint64_t started = s_.reissues;
+        asio::post(s_.auth_pool, [self = this->shared_from_this(), type, msg, started]() mutable {
+            auto& st = self->s_;
+            const auto now = std::chrono::system_clock::now();
+            auto result =
+                type == "auth.resume"
+                    ? st.codes.resume(msg.at("token").get<std::string>(), now)
+                    : st.codes.sign_in(msg.at("subject").get<std::string>(),
+                                       msg.at("secret").get<std::string>(), self->address_, now);
+            // As in to_app(): the session's reference goes back to the network thread.
+            asio::post(st.net, [self = std::move(self), result = std::move(result),
+                                re = msg.at("id"), started] {
+                if (!result)
+                    return self->reply_error(re, result.error().code, result.error().message);
+                if (self->s_.reissued_since(result->who.subject, started))
+                    return self->reply_error(re, "token_invalid",
+                                             "a new code was issued for " + result->who.subject +
+                                                 " meanwhile: sign in with the new code");
+                self->become(result->who, result->token, result->expires);
+                self->send(std::make_shared<const std::string>(json{
+                    {"type", "ok"},
+                    {"re", re},
+                    {"role", live::role_name(result->who.who)},
+                    {"subject", result->who.subject},
+                    {"token", result->token},
+                    {"expires_at", result->expires_at}}.dump()));
+                self->push_display_config();
+            });
+        });
+    }
+
+    void sign_out(const json& re) {
+        if (!token_.empty())
+            asio::post(s_.auth_pool,
+                       [&codes = s_.codes, token = token_] { codes.sign_out(token); });
+        become({}, {}, {});
+        send(std::make_shared<const std::string>(json{{"type", "ok"}, {"re", re}}.dump()));
+    }
+
+    void end_session(std::string_view code, const std::string& message) {
+        become({}, {}, {});
+        send(std::make_shared<const std::string>(
+            json{{"type", "session.ended"}, {"code", code}, {"message", message}}.dump()));
+    }
+
+    [[nodiscard]] live::board_view view() const {
+        return who_.who == live::role::organiser || who_.who == live::role::head_judge
+                   ? live::board_view::live
+                   : live::board_view::public_view;
+    }
+
+    // A new role: the subscriptions move to the view the role sees.
+    void become(live::principal who, std::string token, std::chrono::system_clock::time_point exp) {
+        const auto before = view();
+        --s_.stats.connections[who_.who];
+        count_display(-1);
+        who_ = std::move(who);
+        ++s_.stats.connections[who_.who];
+        count_display(+1);
+        config_sent_.reset();
+        token_ = std::move(token);
+        expires_ = exp;
+        if (view() == before) return;
+        for (const auto& topic : topics_) {
+            s_.hub.unsubscribe(this, topic, before);
+            s_.hub.subscribe(this->shared_from_this(), topic, view());
+            out_.forget(topic);
+            if (auto snap = s_.hub.current(topic, view())) deliver(snap);
+        }
+    }
+
+    // ----- displays (live/displays.hpp) -----
+    // Counts this connection under its display name, for display.list.
+    void count_display(int change) {
+        if (who_.who != live::role::display) return;
+        auto it =
+            s_.displays_connected.try_emplace(std::string{live::display_name_of(who_.subject)}, 0)
+                .first;
+        if ((it->second += change) <= 0) s_.displays_connected.erase(it);
+    }
+
+    // A display is sent the setting it follows when it signs in and each time that changes.
+    void push_display_config() {
+        if (who_.who != live::role::display || !s_.displays) return;
+        auto push = s_.displays->push_for(live::display_name_of(who_.subject));
+        if (!push || (config_sent_ && *config_sent_ == *push)) return;
+        config_sent_ = push;
+        send(std::move(push));
+    }
+
+    // The codes issued come from the auth thread (SQLite); who is connected and what each
+    // display follows are the network thread's.
+    void list_displays(const json& re) {
+        asio::post(s_.auth_pool, [self = this->shared_from_this(), re] {
+            auto issued = self->s_.codes.subjects(live::role::display);
+            auto& net = self->s_.net;
+            asio::post(net, [self = std::move(self), re, issued = std::move(issued)] {
+                if (!issued)
+                    return self->reply_error(re, issued.error().code, issued.error().message);
+                json reply = self->s_.displays->list(*issued, self->s_.displays_connected);
+                reply["type"] = "ok";
+                reply["re"] = re;
+                self->send(std::make_shared<const std::string>(reply.dump()));
+            });
+        });
+    }
+
+    // ----- boards -----
+    void subscribe(const json& msg) {
+        const std::string topic = msg.at("topic").get<std::string>();
+        auto snap = s_.hub.current(topic, view());
+        if (!snap)
+            return reply_error(msg.at("id"), "unknown_topic", "there is no board '" + topic + "'",
+                               "topic");
+        const std::int64_t since = msg.value("since", std::int64_t{0});
+        topics_.insert(topic);
+        s_.hub.subscribe(this->shared_from_this(), topic, view());
+        out_.client_has(topic, since);
+        send(std::make_shared<const std::string>(
+            json{{"type", "ok"}, {"re", msg.at("id")}, {"topic", topic}, {"version", snap->version}}
+                .dump()));
+        deliver(snap);
+    }
+
+    void unsubscribe(const json& msg) {
+        const std::string topic = msg.at("topic").get<std::string>();
+        s_.hub.unsubscribe(this, topic, view());
+        topics_.erase(topic);
+        out_.forget(topic);
+        send(
+            std::make_shared<const std::string>(json{{"type", "ok"}, {"re", msg.at("id")}}.dump()));
+    }
+
+    // ----- writing -----
+    void reply_error(const json& re, std::string_view code, std::string_view message,
+                     std::string_view path = {}) {
+        ++s_.stats.errors[std::string{code}];
+        send(std::make_shared<const std::string>(live::error_reply(re, code, message, path)));
+    }
+
+    // Replies are never dropped: a connection that lets too many pile up is closed instead
+    // (a judge's tablet resends with the same submission id and gets the original ack).
+    void send(std::shared_ptr<const std::string> text) {
+        if (closing_) return;
+        if (!out_.add_reply(std::move(text))) return close_slow();
+        write_next();
+    }
+
+    void write_next() {
+        if (closing_) return;
+        const outbox::item* next = out_.start_write();
+        if (!next) return;
+        write_started_ = clock::now();
+        ws_.text(true);
+        auto done = [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->on_write(ec);
+        };
+        // Boards to displays and the public complete in the bulk lane; replies, and everything
+        // to judges, head judges and organisers, on the network thread's own queue.
+        if (next->board &&
+            (who_.who == live::role::display || who_.who == live::role::public_viewer))
+            ws_.async_write(asio::buffer(next->bytes()),
+                            asio::bind_executor(s_.bulk.get_executor(), std::move(done)));
+        else
+            ws_.async_write(asio::buffer(next->bytes()), std::move(done));
+    }
+
+    void on_write(beast::error_code ec) {
+        if (ec) return closed();
+        ++s_.stats.messages_out;
+        out_.written();
+        write_next();
+    }
+
+    void close_slow() {
+        if (closing_) return;
+        ++s_.stats.closed_slow;
+        begin_close(websocket::close_code::try_again_later, "the connection fell behind");
+    }
+
+    void begin_close(websocket::close_code code, const char* reason) {
+        closing_ = true;
+        close_started_ = clock::now();
+        ws_.async_close(websocket::close_reason{code, reason},
+                        [self = this->shared_from_this()](beast::error_code) { self->closed(); });
+    }
+
+    void force_close() {
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+    }
+
+    void closed() {
+        if (gone_) return;
+        gone_ = true;
+        closing_ = true;
+        s_.hub.drop(this);
+        s_.sessions.erase(this);
+        force_close();
+    }
+
+    server_state& s_;
+    websocket::stream<Stream> ws_;
+    std::string address_;
+    beast::flat_buffer buffer_;
+    std::size_t oversized_ = 0;
+    live::principal who_;
+    std::string token_;
+    std::chrono::system_clock::time_point expires_{};
+    std::set<std::string> topics_;
+    std::shared_ptr<const std::string> config_sent_; // the display.config sent last
+    outbox out_;
+    bool closing_ = false;
+    bool gone_ = false;
+    clock::time_point write_started_{};
+    clock::time_point close_started_{};
+};
+
+template <class Stream>
+void open_session(server_state& s, Stream&& stream, std::string address, http_request req) {
+    std::make_shared<ws_session<Stream>>(s, std::move(stream), std::move(address))
+        ->start(std::move(req));
+}
+
+} // namespace
+
+void start_websocket(server_state& s, plain_stream&& stream, std::string address,
+                     http_request req) {
+    open_session(s, std::move(stream), std::move(address), std::move(req));
+}
+
+void start_websocket(server_state& s, tls_stream&& stream, std::string address, http_request req) {
+    open_session(s, std::move(stream), std::move(address), std::move(req));
+}
+
+} // namespace aplc::net
