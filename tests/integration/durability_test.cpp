@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 using namespace aplc::itest;
@@ -117,6 +118,15 @@ TEST_CASE("SIGTERM closes connections with 1001, exits 0 and loses nothing ackno
     command_result verify = run_aplc({"verify", "--db", server.process().db_path()});
     INFO(verify.out << verify.err);
     CHECK(verify.status == 0);
+    // The clean stop saved a checkpoint of the whole log: the next start replays nothing.
+    const auto last =
+        std::max_element(sheets.begin(), sheets.end(), [](const acked& a, const acked& b) {
+            return a.seq < b.seq;
+        })->seq;
+    CHECK_THAT(verify.out, Catch::Matchers::Contains("the log verifies: " + std::to_string(last) +
+                                                     " entries") &&
+                               Catch::Matchers::Contains("the checkpoint at entry " +
+                                                         std::to_string(last) + " matches it"));
     command_result score = run_aplc({"score", "--db", server.process().db_path()});
     REQUIRE(score.status == 0);
     json stored = json::parse(score.out);

@@ -115,7 +115,11 @@ int run_verify(const db_options& o, std::ostream& out, std::ostream& err) {
         return 1;
     }
     out << o.db << ": the log verifies: " << report.entries << " entries, last hash "
-        << store::to_hex(report.last_hash) << "\n";
+        << store::to_hex(report.last_hash) << "; ";
+    if (check->checkpoint_seq)
+        out << "the checkpoint at entry " << *check->checkpoint_seq << " matches it\n";
+    else
+        out << "no checkpoint yet\n";
     if (!o.export_file.empty()) return run_verify_export(**log, o, out, err);
     return 0;
 }

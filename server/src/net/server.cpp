@@ -196,13 +196,13 @@ int serve(live::service& app, live::auth& codes, const server_options& options, 
     net.run();
 
     // Everything acknowledged is already committed; the checkpoint only makes the next start
-    // faster.
-    app_work.reset();
+    // faster. Queued before the work guard goes: an idle app context stops when it does.
     asio::post(app_ctx, [&app, &err] {
         if (auto saved = app.checkpoint(); !saved)
             err << "aplc: the checkpoint was not saved (" << saved.error().message
                 << "); the next start replays the log\n";
     });
+    app_work.reset();
     app_thread.join();
     auth_pool.join();
     export_pool.join();
