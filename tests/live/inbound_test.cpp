@@ -60,3 +60,19 @@ TEST_CASE("an unknown type is quoted in its refusal up to 64 characters") {
     CHECK(std::get<live::inbound_refusal>(short_one).message ==
           "there is no message type 'sheet.delete'");
 }
+
+TEST_CASE("a refusal quotes at most a few hundred characters of what the client sent") {
+    const std::string name(10'000, 'm');
+    json msg{{"type", "auth.sign_out"}, {"id", "x3"}, {name, 1}};
+    auto in = live::read_inbound(msg.dump());
+    REQUIRE(std::holds_alternative<live::inbound_refusal>(in));
+    const auto& refusal = std::get<live::inbound_refusal>(in);
+    CHECK(refusal.code == "bad_message");
+    CHECK(refusal.re == "x3");
+    INFO(refusal.message.substr(0, 300) << " / " << refusal.path.substr(0, 300));
+    CHECK(refusal.message.size() <= live::max_quoted_characters + 200);
+    CHECK(refusal.path.size() <= live::max_quoted_characters + 3);
+    // What it quotes still names the member.
+    CHECK(refusal.message.find("'" + std::string(64, 'm')) != std::string::npos);
+    CHECK(refusal.message.ends_with("..."));
+}

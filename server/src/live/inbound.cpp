@@ -53,8 +53,9 @@ std::variant<inbound_message, inbound_refusal> read_inbound(std::string_view tex
                                "type"};
     auto problems = codec::validate_against("messages/" + type + ".schema.json", msg, 1);
     if (!problems.empty())
-        return inbound_refusal{std::move(re), "bad_message", std::move(problems.front().message),
-                               std::move(problems.front().path)};
+        return inbound_refusal{std::move(re), "bad_message",
+                               quoted(problems.front().message, max_quoted_characters),
+                               quoted(problems.front().path, max_quoted_characters)};
     return inbound_message{std::move(msg), std::move(type), std::move(re)};
 }
 

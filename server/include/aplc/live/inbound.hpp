@@ -15,6 +15,9 @@ namespace aplc::live {
 // The longest id (messages/common.schema.json, characters); an unknown type is quoted in its
 // refusal up to this many characters too.
 inline constexpr std::size_t max_id_characters = 64;
+// A schema problem's message and path are quoted up to this many characters (either may repeat
+// a member's name, which only the message size limits).
+inline constexpr std::size_t max_quoted_characters = 256;
 
 // A frame that passed: the message, its type, and its id (`re` of any reply).
 struct inbound_message {
