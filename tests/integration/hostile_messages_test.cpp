@@ -87,7 +87,11 @@ std::vector<hostile_case> catalogue(const context& ctx) {
     add("no id", R"({"type":"judge.assignments"})", bad_message, reply_to::null_id);
     add("an id of 65 characters",
         json{{"type", "judge.assignments"}, {"id", std::string(65, 'x')}}.dump(), bad_message);
-    add("an empty id", R"({"type":"judge.assignments","id":""})", bad_message);
+    add("an empty id", R"({"type":"judge.assignments","id":""})", bad_message, reply_to::null_id);
+    std::string wide_id; // 64 characters, 128 bytes: still an id
+    for (int i = 0; i < 64; ++i) wide_id += "\xC3\xA9";
+    add_json("an id of 64 two-byte characters, on a message judges may not send",
+             {{"type", "event.get"}, {"id", wide_id}}, {"forbidden"});
     add("a numeric id", R"({"type":"judge.assignments","id":7})", bad_message);
     add("an object as id", R"({"type":"judge.assignments","id":{"a":1}})", bad_message);
     add("a numeric type", R"({"type":5,"id":"t7"})", {"bad_message", "unknown_type"});

@@ -39,7 +39,7 @@ std::variant<inbound_message, inbound_refusal> read_inbound(std::string_view tex
         return inbound_refusal{nullptr, "bad_message", "a message is a JSON object", ""};
     // The id goes back as `re` even when the rest is refused, if it can be an id at all.
     const auto id = msg.find("id");
-    json re = id != msg.end() && id->is_string() &&
+    json re = id != msg.end() && id->is_string() && !id->get_ref<const std::string&>().empty() &&
                       characters(id->get_ref<const std::string&>()) <= max_id_characters
                   ? *id
                   : json(nullptr);

@@ -30,7 +30,7 @@ struct inbound_message {
 // Codes: bad_json (not JSON), bad_message (not an object, no string "type", or not valid against
 // its schema: `path` names the member), unknown_type (a type no client may send).
 struct inbound_refusal {
-    nlohmann::json re; // the message's "id" when it is a string of at most 64 characters, else null
+    nlohmann::json re; // the message's "id" when it is a string of 1-64 characters, else null
     std::string code;
     std::string message;
     std::string path;
