@@ -119,7 +119,7 @@ TEST_CASE("a judge signs in with the code issued to them", "[auth]") {
     temp_db db;
     auto a = open_auth(db.path());
     std::string code = issued(*a, role::judge, "J01");
-    CHECK(code.size() == 6);
+    CHECK(code.size() == 8);
     CHECK(all_digits(code));
 
     signed_in s = signed_in_ok(*a, "J01", code);
@@ -132,7 +132,7 @@ TEST_CASE("a judge signs in with the code issued to them", "[auth]") {
 
     SECTION("a head judge and a display get their own roles; a display code has ten digits") {
         std::string head = issued(*a, role::head_judge, "J02");
-        CHECK(head.size() == 6);
+        CHECK(head.size() == 8);
         CHECK(signed_in_ok(*a, "J02", head).who.who == role::head_judge);
         std::string screen = issued(*a, role::display, "display:hall-a");
         CHECK(screen.size() == 10);

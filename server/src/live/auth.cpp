@@ -41,7 +41,7 @@ using std::chrono::seconds;
 
 constexpr int busy_timeout_ms = 3000; // the event log commits on another connection
 constexpr std::size_t token_bytes = 32;
-constexpr std::size_t judge_code_digits = 6;
+constexpr std::size_t judge_code_digits = 8;
 constexpr std::size_t display_code_digits = 10;
 constexpr std::size_t max_subject_length = 64;
 constexpr std::string_view organiser_subject = "organiser";

@@ -68,7 +68,7 @@ public:
 
     // Issues a new code for a judge (`judge`, `head_judge`: subject is the judge id) or a display
     // (`display`: subject is "display:<name>"), replacing any earlier one, and returns it in
-    // plain text (six digits for judges, ten for displays). The subject's stored sessions end
+    // plain text (eight digits for judges, ten for displays). The subject's stored sessions end
     // (resume refuses their tokens). Errors: bad_subject, storage_failed.
     virtual auth_result<std::string> issue(role r, std::string_view subject) = 0;
 
