@@ -172,7 +172,7 @@ TEST_CASE("every example message is valid against its type's schema") {
     std::size_t examples = 0;
     for (const auto& file : fs::directory_iterator{messages_dir}) {
         std::string type = type_of(file.path().filename().string(), ".example.json");
-        if (type.empty()) continue;
+        if (type.empty() || type.ends_with(".ok")) continue;
         ++examples;
         INFO(file.path().string());
         json message = json::parse(read_file(file.path()));
@@ -181,6 +181,43 @@ TEST_CASE("every example message is valid against its type's schema") {
         for (const auto& e : errors) FAIL_CHECK(e.path << ": " << e.message);
     }
     CHECK(examples == client_types.size() + server_types.size());
+}
+
+TEST_CASE("every example reply is an ok valid against its request's reply schema and ok's") {
+    std::size_t examples = 0;
+    for (const auto& file : fs::directory_iterator{messages_dir}) {
+        std::string type = type_of(file.path().filename().string(), ".ok.example.json");
+        if (type.empty()) continue;
+        ++examples;
+        INFO(file.path().string());
+        json reply = json::parse(read_file(file.path()));
+        CHECK(reply.value("type", "") == "ok");
+        for (const auto& e : codec::validate_against(schema_name(type + ".ok"), reply))
+            FAIL_CHECK(e.path << ": " << e.message);
+        for (const auto& e : codec::validate_against(schema_name("ok"), reply))
+            FAIL_CHECK("ok.schema.json: " << e.path << ": " << e.message);
+    }
+    CHECK(examples == client_types.size());
+}
+
+TEST_CASE("every request type's ok reply has a schema, and it holds replies to that") {
+    for (const auto& type : client_types) {
+        INFO(type);
+        CHECK_FALSE(codec::has_message_schema(type + ".ok")); // a reply, not a message type
+        const auto text = codec::embedded_schema(schema_name(type + ".ok"));
+        REQUIRE_FALSE(text.empty());
+        json schema = json::parse(text);
+        CHECK(schema["properties"]["type"] == json{{"const", "ok"}});
+        CHECK(schema["required"][0] == "type");
+        CHECK(schema["required"][1] == "re");
+        // An error is not an ok reply, nor is an ok without the request's id.
+        json reply = example(type + ".ok");
+        reply["type"] = "error";
+        CHECK_FALSE(codec::validate_against(schema_name(type + ".ok"), reply).empty());
+        reply = example(type + ".ok");
+        reply.erase("re");
+        CHECK_FALSE(codec::validate_against(schema_name(type + ".ok"), reply).empty());
+    }
 }
 
 TEST_CASE("every client-to-server type of the protocol has a closed schema and an example") {
@@ -205,7 +242,8 @@ TEST_CASE("every schema file in schemas/messages is compiled in under messages/<
         INFO(name);
         CHECK(codec::embedded_schema("messages/" + name) == read_file(file.path()));
     }
-    CHECK(schemas == client_types.size() + server_types.size() + 1); // and common.schema.json
+    // Each client type's and its ok reply's, each server type's, and common.schema.json.
+    CHECK(schemas == 2 * client_types.size() + server_types.size() + 1);
     CHECK_FALSE(codec::embedded_schema("event.schema.json").empty());
 }
 
@@ -215,6 +253,7 @@ TEST_CASE("has_message_schema knows the message types and nothing else") {
     CHECK_FALSE(codec::has_message_schema("sheet.delete"));
     CHECK_FALSE(codec::has_message_schema("Sheet.Submit"));
     CHECK_FALSE(codec::has_message_schema("common"));
+    CHECK_FALSE(codec::has_message_schema("sheet.submit.ok"));
     CHECK_FALSE(codec::has_message_schema("event"));
     CHECK_FALSE(codec::has_message_schema("../event"));
     CHECK_FALSE(codec::has_message_schema(""));

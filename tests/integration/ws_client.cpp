@@ -1,5 +1,7 @@
 #include "ws_client.hpp"
 
+#include "aplc/codec/schema_check.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,6 +24,24 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using steady = std::chrono::steady_clock;
+
+// A reply follows its schema (docs/protocol.md): an ok that of the reply to its request's type
+// (schemas/messages/<type>.ok.schema.json), an error messages/error.schema.json. Throws, failing
+// the test, when it does not.
+void check_reply(const json& request, const json& reply) {
+    const std::string type = request.value("type", "");
+    const std::string kind = reply.value("type", "");
+    const std::string schema =
+        kind == "ok" ? "messages/" + type + ".ok.schema.json" : "messages/" + kind + ".schema.json";
+    if (aplc::codec::embedded_schema(schema).empty())
+        throw std::runtime_error("no schema " + schema + " for the reply to " + type + ": " +
+                                 reply.dump().substr(0, 300));
+    auto problems = aplc::codec::validate_against(schema, reply);
+    if (!problems.empty())
+        throw std::runtime_error("the reply to " + type + " breaks " + schema + " at '" +
+                                 problems.front().path + "': " + problems.front().message +
+                                 "\n  reply: " + reply.dump().substr(0, 600));
+}
 
 std::string describe(std::chrono::milliseconds timeout) {
     return std::to_string(timeout.count()) + " ms";
@@ -216,7 +236,10 @@ json ws_client::request(json message, std::chrono::milliseconds timeout) {
             throw std::runtime_error(std::string{e.what()} + "; messages received meanwhile:" +
                                      (seen.empty() ? std::string{" none"} : seen));
         }
-        if (m.is_object() && m.contains("re") && m["re"] == id) return m;
+        if (m.is_object() && m.contains("re") && m["re"] == id) {
+            check_reply(message, m);
+            return m;
+        }
         kept.push_back(std::move(m));
     }
 }

@@ -55,7 +55,8 @@ public:
     // connection has ended.
     json read(std::chrono::milliseconds timeout = default_timeout);
     // Sends `message` with a fresh `id` (unless it has one) and returns the reply whose `re` is
-    // that id; pushes that arrive first are kept.
+    // that id; pushes that arrive first are kept. Throws when the reply does not follow its
+    // schema (messages/<type>.ok.schema.json, or error.schema.json).
     json request(json message, std::chrono::milliseconds timeout = default_timeout);
     // The first kept or arriving `board` push for `topic` with version >= min_version (older
     // pushes of that topic are dropped).
