@@ -357,6 +357,13 @@ TEST_CASE("a run's history lists its sheets, corrections and protests in order",
                                 {"entrant", "BRN"},
                                 {"text", "the team asks for the video"}}));
     REQUIRE(protest.value("type", "") == "ok");
+    // The head judge rules on it (J04 holds a head judge's code in the demo).
+    auto head = server.sign_in("J04", "head_judge");
+    json ruled = head->request(
+        change("protest.rule",
+               {{"protest", "P-1"}, {"upheld", false}, {"reason", "the video shows the command"}}));
+    REQUIRE(ruled.value("type", "") == "ok");
+    CHECK(ruled.at("seq").get<std::int64_t>() == protest.at("seq").get<std::int64_t>() + 1);
 
     auto organiser = server.connect();
     const std::string token =
@@ -371,18 +378,22 @@ TEST_CASE("a run's history lists its sheets, corrections and protests in order",
     json kinds = json::array();
     for (const auto& e : history.at("entries")) kinds.push_back(e.at("kind"));
     // The demo's imported riot-control sheets for BRN (J04, J06, J07, J08) come first.
-    REQUIRE(kinds.size() >= 3);
-    CHECK(kinds.at(kinds.size() - 3) == "sheet.submitted");
-    CHECK(kinds.at(kinds.size() - 2) == "sheet.corrected");
-    CHECK(kinds.at(kinds.size() - 1) == "protest.filed");
-    const auto& correction = history.at("entries").at(kinds.size() - 2);
+    REQUIRE(kinds.size() >= 4);
+    CHECK(kinds.at(kinds.size() - 4) == "sheet.submitted");
+    CHECK(kinds.at(kinds.size() - 3) == "sheet.corrected");
+    CHECK(kinds.at(kinds.size() - 2) == "protest.filed");
+    CHECK(kinds.at(kinds.size() - 1) == "protest.ruled");
+    CHECK(history.at("entries").back().at("actor") == "head_judge:J04");
+    CHECK(history.at("entries").back().at("body").at("decision") == "dismissed");
+    const auto& correction = history.at("entries").at(kinds.size() - 3);
     CHECK(correction.at("seq") == corrected.at("seq"));
     CHECK(correction.at("actor") == "judge:J05");
     CHECK(correction.at("body").at("reason") == "command was marked on the wrong line");
     CHECK(correction.at("body").at("supersedes") == first.at("seq"));
     // Of the log's ~300 sheets, only this run's are here.
     for (const auto& e : history.at("entries"))
-        if (e.at("kind") != "protest.filed") CHECK(e.at("body").at("sheet").at("entrant") == "BRN");
+        if (!e.at("kind").get<std::string>().starts_with("protest."))
+            CHECK(e.at("body").at("sheet").at("entrant") == "BRN");
 
     CHECK(
         http_get(server.port(), "/api/export/history/riot-control/ATLANTIS.json", bearer).status ==
