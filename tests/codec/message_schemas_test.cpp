@@ -242,8 +242,9 @@ TEST_CASE("every schema file in schemas/messages is compiled in under messages/<
         INFO(name);
         CHECK(codec::embedded_schema("messages/" + name) == read_file(file.path()));
     }
-    // Each client type's and its ok reply's, each server type's, and common.schema.json.
-    CHECK(schemas == 2 * client_types.size() + server_types.size() + 1);
+    // Each client type's and its ok reply's, each server type's, common.schema.json and
+    // boards.schema.json.
+    CHECK(schemas == 2 * client_types.size() + server_types.size() + 2);
     CHECK_FALSE(codec::embedded_schema("event.schema.json").empty());
 }
 
@@ -253,6 +254,7 @@ TEST_CASE("has_message_schema knows the message types and nothing else") {
     CHECK_FALSE(codec::has_message_schema("sheet.delete"));
     CHECK_FALSE(codec::has_message_schema("Sheet.Submit"));
     CHECK_FALSE(codec::has_message_schema("common"));
+    CHECK_FALSE(codec::has_message_schema("boards"));
     CHECK_FALSE(codec::has_message_schema("sheet.submit.ok"));
     CHECK_FALSE(codec::has_message_schema("event"));
     CHECK_FALSE(codec::has_message_schema("../event"));

@@ -25,22 +25,33 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using steady = std::chrono::steady_clock;
 
+// Throws, failing the test, unless `message` (`what`) is valid against the embedded `schema`.
+void check_against(const std::string& schema, const json& message, const std::string& what) {
+    if (aplc::codec::embedded_schema(schema).empty())
+        throw std::runtime_error("no schema " + schema + " for " + what + ": " +
+                                 message.dump().substr(0, 300));
+    auto problems = aplc::codec::validate_against(schema, message);
+    if (!problems.empty())
+        throw std::runtime_error(what + " breaks " + schema + " at '" + problems.front().path +
+                                 "': " + problems.front().message +
+                                 "\n  message: " + message.dump().substr(0, 600));
+}
+
 // A reply follows its schema (docs/protocol.md): an ok that of the reply to its request's type
-// (schemas/messages/<type>.ok.schema.json), an error messages/error.schema.json. Throws, failing
-// the test, when it does not.
+// (schemas/messages/<type>.ok.schema.json), an error messages/error.schema.json.
 void check_reply(const json& request, const json& reply) {
     const std::string type = request.value("type", "");
     const std::string kind = reply.value("type", "");
-    const std::string schema =
-        kind == "ok" ? "messages/" + type + ".ok.schema.json" : "messages/" + kind + ".schema.json";
-    if (aplc::codec::embedded_schema(schema).empty())
-        throw std::runtime_error("no schema " + schema + " for the reply to " + type + ": " +
-                                 reply.dump().substr(0, 300));
-    auto problems = aplc::codec::validate_against(schema, reply);
-    if (!problems.empty())
-        throw std::runtime_error("the reply to " + type + " breaks " + schema + " at '" +
-                                 problems.front().path + "': " + problems.front().message +
-                                 "\n  reply: " + reply.dump().substr(0, 600));
+    check_against(kind == "ok" ? "messages/" + type + ".ok.schema.json"
+                               : "messages/" + kind + ".schema.json",
+                  reply, "the reply to " + type);
+}
+
+// A board push follows messages/board.schema.json, its content the schema of its topic's kind.
+const json& checked_board(const json& board) {
+    check_against("messages/board.schema.json", board,
+                  "the board push of " + board.value("topic", "?"));
+    return board;
 }
 
 std::string describe(std::chrono::milliseconds timeout) {
@@ -258,7 +269,7 @@ json ws_client::wait_board(std::string_view topic, std::int64_t min_version,
             json found = std::move(*it);
             auto end = kept.erase(it);
             kept.erase(std::remove_if(kept.begin(), end, is_board), end);
-            return found;
+            return checked_board(found);
         }
     }
     kept.erase(std::remove_if(kept.begin(), kept.end(), is_board), kept.end());
@@ -267,7 +278,7 @@ json ws_client::wait_board(std::string_view topic, std::int64_t min_version,
     for (;;) {
         json m = impl_->receive(deadline, what);
         if (is_board(m)) {
-            if (new_enough(m)) return m;
+            if (new_enough(m)) return checked_board(m);
             continue; // an older snapshot of this topic
         }
         kept.push_back(std::move(m));
@@ -282,6 +293,7 @@ std::vector<json> ws_client::take_boards(std::string_view topic) {
     };
     std::copy_if(kept.begin(), kept.end(), std::back_inserter(boards), is_board);
     kept.erase(std::remove_if(kept.begin(), kept.end(), is_board), kept.end());
+    for (const auto& b : boards) checked_board(b);
     return boards;
 }
 

@@ -59,7 +59,7 @@ public:
     // schema (messages/<type>.ok.schema.json, or error.schema.json).
     json request(json message, std::chrono::milliseconds timeout = default_timeout);
     // The first kept or arriving `board` push for `topic` with version >= min_version (older
-    // pushes of that topic are dropped).
+    // pushes of that topic are dropped). Throws when it does not follow board.schema.json.
     json wait_board(std::string_view topic, std::int64_t min_version,
                     std::chrono::milliseconds timeout = default_timeout);
     // Removes and returns every kept board push for `topic` (no waiting).

@@ -225,8 +225,8 @@ std::string_view embedded_schema(std::string_view name) {
 }
 
 bool has_message_schema(std::string_view type) {
-    // common.schema.json holds shared definitions, not a message.
-    if (type.empty() || type == "common" || type.ends_with(".ok")) return false;
+    // common.schema.json and boards.schema.json hold shared definitions, not messages.
+    if (type.empty() || type == "common" || type == "boards" || type.ends_with(".ok")) return false;
     std::string name = "messages/";
     name.append(type).append(".schema.json");
     return !embedded_schema(name).empty();

@@ -20,8 +20,8 @@ std::string_view embedded_schema(std::string_view name);
 
 // Whether a WebSocket message type has a schema, "messages/<type>.schema.json"
 // (docs/protocol.md). True for the server-to-client types (ok, error, board, session.ended) as
-// well; false for "common", which holds shared definitions, and for "<type>.ok", the schema of
-// the ok reply to a request of <type> (a message of type "ok", not a type of its own).
+// well; false for "common" and "boards", which hold shared definitions, and for "<type>.ok", the
+// schema of the ok reply to a request of <type> (a message of type "ok", not a type of its own).
 bool has_message_schema(std::string_view type);
 
 // Validates `document` against the named embedded schema. Returns the errors, most specific
