@@ -60,7 +60,6 @@ std::vector<hostile_case> catalogue(const context& ctx) {
     };
     const std::vector<std::string> bad_json{"bad_json"};
     const std::vector<std::string> bad_message{"bad_message"};
-    const std::vector<std::string> json_or_message{"bad_json", "bad_message"};
 
     // Not JSON.
     add("plain text", "hello server", bad_json, reply_to::null_id);
@@ -74,8 +73,8 @@ std::vector<hostile_case> catalogue(const context& ctx) {
     add("a NaN literal", R"({"type":"board.subscribe","id":"t4","topic":"overall","since":NaN})",
         bad_json, reply_to::null_id);
     add("single quotes", R"({'type':'judge.assignments','id':'t5'})", bad_json, reply_to::null_id);
-    add("a lone surrogate escape", R"({"type":"judge.assignments","id":"\ud800"})",
-        json_or_message);
+    add("a lone surrogate escape", R"({"type":"judge.assignments","id":"\ud800"})", bad_json,
+        reply_to::null_id);
 
     // JSON, but not a request object.
     add("an array", "[1,2,3]", bad_message, reply_to::null_id);
@@ -94,7 +93,7 @@ std::vector<hostile_case> catalogue(const context& ctx) {
              {{"type", "event.get"}, {"id", wide_id}}, {"forbidden"});
     add("a numeric id", R"({"type":"judge.assignments","id":7})", bad_message);
     add("an object as id", R"({"type":"judge.assignments","id":{"a":1}})", bad_message);
-    add("a numeric type", R"({"type":5,"id":"t7"})", {"bad_message", "unknown_type"});
+    add("a numeric type", R"({"type":5,"id":"t7"})", {"bad_message"});
     add_json("an unknown type", {{"type", "sheet.delete"}, {"id", "t8"}}, {"unknown_type"});
     add_json("a type in the wrong case", {{"type", "Judge.Assignments"}, {"id", "t9"}},
              {"unknown_type"});
@@ -117,23 +116,22 @@ std::vector<hostile_case> catalogue(const context& ctx) {
              {{"type", "board.subscribe"}, {"id", "b4"}, {"topic", "overall"}, {"since", 1.5}},
              bad_message);
     add("since 1e400", R"({"type":"board.subscribe","id":"b5","topic":"overall","since":1e400})",
-        json_or_message);
+        bad_json, reply_to::null_id);
     add("a topic nested 10000 arrays deep",
         R"({"type":"board.subscribe","id":"b6","topic":)" + nested("[", "]", 10000) + "}",
-        json_or_message);
-    add("10000 nested arrays", nested("[", "]", 10000), json_or_message, reply_to::null_id);
-    add("5000 nested objects", nested(R"({"a":)", "}", 5000, "1"), json_or_message,
-        reply_to::null_id);
+        bad_message);
+    add("10000 nested arrays", nested("[", "]", 10000), bad_message, reply_to::null_id);
+    add("5000 nested objects", nested(R"({"a":)", "}", 5000, "1"), bad_message, reply_to::null_id);
     add_json("an unknown scenario topic",
              {{"type", "board.subscribe"}, {"id", "b7"}, {"topic", "scenario/no-such-scenario"}},
              {"unknown_topic"});
     add_json("an unknown topic kind",
              {{"type", "board.subscribe"}, {"id", "b8"}, {"topic", "leaderboard"}},
-             {"unknown_topic", "bad_message"});
+             {"bad_message"});
     add_json("a day the event does not have",
              {{"type", "board.subscribe"}, {"id", "b9"}, {"topic", "day/99"}}, {"unknown_topic"});
     add_json("an empty topic", {{"type", "board.subscribe"}, {"id", "b10"}, {"topic", ""}},
-             {"unknown_topic", "bad_message"});
+             {"bad_message"});
 
     // Size.
     add("a message over 64 KiB",
@@ -150,8 +148,7 @@ std::vector<hostile_case> catalogue(const context& ctx) {
     add_json("a sheet that is a string", sheet_message("s3", "riot-control"), bad_message);
     json no_values = ok_sheet;
     no_values.erase("values");
-    add_json("a sheet without values", sheet_message("s4", no_values),
-             {"bad_message", "missing_field"});
+    add_json("a sheet without values", sheet_message("s4", no_values), {"bad_message"});
     add_json("a value off the half-point step", sheet_message("s5", riot_with("formation", "7.25")),
              {"value_off_step"});
     add_json("a value above the maximum", sheet_message("s6", riot_with("formation", "10.5")),
@@ -159,18 +156,18 @@ std::vector<hostile_case> catalogue(const context& ctx) {
     add_json("a negative value", sheet_message("s7", riot_with("command", "-1")),
              {"value_out_of_range"});
     add_json("a value that is not a number", sheet_message("s8", riot_with("command", "abc")),
-             {"value_not_a_number", "bad_message"});
+             {"bad_message"});
     add_json("a 26-digit value",
              sheet_message("s9", riot_with("formation", "99999999999999999999999999")),
-             {"value_out_of_range", "value_not_a_number"});
+             {"value_out_of_range"});
     add("a 26-digit JSON number as a value",
         R"({"type":"sheet.submit","id":"s10","submission_id":"hostile-s10","sheet":{"scenario":"riot-control","entrant":"BRN","judge":"J05","values":{"formation":99999999999999999999999999,"command":"7.5","shield_work":"8.5","arrest_technique":"7"}}})",
-        {"bad_message", "value_not_a_number", "value_out_of_range"}, reply_to::the_id, "s10");
+        {"value_not_a_number"}, reply_to::the_id, "s10");
     add_json("a value of 1e400", sheet_message("s11", riot_with("formation", "1e400")),
-             {"value_not_a_number", "value_out_of_range", "bad_message"});
+             {"bad_message"});
     add("1e400 as a JSON number value",
         R"({"type":"sheet.submit","id":"s20","submission_id":"hostile-s20","sheet":{"scenario":"riot-control","entrant":"BRN","judge":"J05","values":{"formation":1e400,"command":"7.5","shield_work":"8.5","arrest_technique":"7"}}})",
-        {"bad_json", "bad_message", "value_not_a_number", "value_out_of_range"});
+        {"bad_json"}, reply_to::null_id);
     add_json("an unknown field", sheet_message("s12", riot_with("speed", "3")), {"unknown_field"});
     json missing = ok_sheet;
     missing["values"].erase("formation");
@@ -185,12 +182,10 @@ std::vector<hostile_case> catalogue(const context& ctx) {
     add_json("an unknown entrant", sheet_message("s16", unknown_entrant), {"unknown_entrant"});
     json unknown_judge = ok_sheet;
     unknown_judge["judge"] = "J99";
-    add_json("an unknown judge", sheet_message("s17", unknown_judge),
-             {"unknown_judge", "not_your_sheet"});
+    add_json("an unknown judge", sheet_message("s17", unknown_judge), {"not_your_sheet"});
     json bad_status = ok_sheet;
     bad_status["status"] = "flying";
-    add_json("an unknown run status", sheet_message("s18", bad_status),
-             {"bad_message", "bad_run_status"});
+    add_json("an unknown run status", sheet_message("s18", bad_status), {"bad_message"});
     add_json("a preview off the step",
              {{"type", "sheet.preview"}, {"id", "s19"}, {"sheet", riot_with("formation", "7.25")}},
              {"value_off_step"});
@@ -203,11 +198,11 @@ std::vector<hostile_case> catalogue(const context& ctx) {
             {"supersedes", supersedes}, {"sheet", other}, {"reason", "test"}};
     };
     add_json("a correction of an unknown seq", correct("q1", 999999), {"no_such_sheet"});
-    add_json("a correction of seq 0", correct("q2", 0), {"bad_message", "no_such_sheet"});
-    add_json("a correction of a negative seq", correct("q3", -5), {"bad_message", "no_such_sheet"});
+    add_json("a correction of seq 0", correct("q2", 0), {"bad_message"});
+    add_json("a correction of a negative seq", correct("q3", -5), {"bad_message"});
     add("a withdrawal of a 26-digit seq",
         R"({"type":"sheet.withdraw","id":"q4","submission_id":"hostile-q4","sheet_seq":99999999999999999999999999,"reason":"x"})",
-        {"bad_message", "no_such_sheet"}, reply_to::the_id, "q4");
+        {"bad_message"}, reply_to::the_id, "q4");
     add_json("a withdrawal without a reason",
              {{"type", "sheet.withdraw"},
               {"id", "q5"},
@@ -222,7 +217,7 @@ std::vector<hostile_case> catalogue(const context& ctx) {
              {{"type", "auth.sign_in"}, {"id", "a2"}, {"subject", "J05"}, {"secret", "nope"}},
              {"bad_credentials"});
     add_json("a malformed token", {{"type", "auth.resume"}, {"id", "a3"}, {"token", "abc"}},
-             {"token_invalid", "bad_message"});
+             {"token_invalid"});
     add_json("a token never issued",
              {{"type", "auth.resume"}, {"id", "a4"}, {"token", std::string(64, 'a')}},
              {"token_invalid"});
