@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <thread>
 
 using namespace aplc::itest;
@@ -41,6 +44,27 @@ json first_aid_sheet(const std::string& entrant, const std::string& judge) {
               {"spine", true},
               {"recovery", true},
               {"handover", true}}}};
+}
+
+// The request types of docs/protocol.md by who may send them (besides organisers, who may send
+// everything): written out here, not taken from the server, so that a change of the server's
+// table fails this test.
+const std::set<std::string> for_anyone{"auth.sign_in", "auth.resume", "auth.sign_out",
+                                       "board.subscribe", "board.unsubscribe"};
+const std::set<std::string> for_judges{"judge.assignments", "sheet.preview", "sheet.submit",
+                                       "sheet.correct", "sheet.withdraw"};
+const std::set<std::string> for_head_judges{"sheet.approve", "run.set_status", "scenario.set_phase",
+                                            "protest.file",  "protest.rule",   "event.progress"};
+const std::set<std::string> for_organisers{"auth.issue",    "board.freeze", "board.reveal",
+                                           "rules.preview", "rules.apply",  "display.control",
+                                           "display.list",  "event.get"};
+
+// schemas/messages/<type>.example.json: a message valid against its schema.
+json example_message(const std::string& type) {
+    std::ifstream in{std::filesystem::path{APLC_SOURCE_DIR} / "schemas" / "messages" /
+                     (type + ".example.json")};
+    REQUIRE(in);
+    return json::parse(in);
 }
 
 } // namespace
@@ -232,4 +256,42 @@ TEST_CASE("an expired session is ended and its token refused with token_expired"
     auto late = server.connect();
     expect_refused(*late, "an expired token", {{"type", "auth.resume"}, {"token", token}},
                    "token_expired");
+}
+
+TEST_CASE("every request type is refused to each role that may not send it", "[integration]") {
+    live_server server;
+    auto anonymous = server.connect();
+    auto display = server.sign_in("display:hall-b", "display");
+    auto judge = server.sign_in("J05", "judge");
+    auto head = server.sign_in("J04", "head_judge");
+    const std::int64_t seq_before = server.health_seq();
+
+    std::size_t refusals = 0;
+    for (const auto* types : {&for_judges, &for_head_judges, &for_organisers}) {
+        for (const auto& type : *types) {
+            json message = example_message(type);
+            message.erase("id"); // request() gives each a fresh one
+            expect_refused(*anonymous, "the public", message, "not_signed_in");
+            expect_refused(*display, "a display", message, "forbidden");
+            refusals += 2;
+            if (types != &for_judges) {
+                expect_refused(*judge, "a judge", message, "forbidden");
+                ++refusals;
+            }
+            if (types == &for_organisers) {
+                expect_refused(*head, "a head judge", message, "forbidden");
+                ++refusals;
+            }
+        }
+    }
+    CHECK(refusals == 19 * 2 + 14 + 8);
+    // Every type is in one of the tables.
+    CHECK(for_anyone.size() + for_judges.size() + for_head_judges.size() + for_organisers.size() ==
+          24);
+    CHECK(server.health_seq() == seq_before);
+    // The connections were never closed: each still answers.
+    for (auto* client : {anonymous.get(), display.get(), judge.get(), head.get()})
+        CHECK(
+            client->request({{"type", "board.subscribe"}, {"topic", "latest"}}).value("type", "") ==
+            "ok");
 }
