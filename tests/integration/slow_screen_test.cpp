@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <thread>
 
 using namespace aplc::itest;
 
@@ -130,4 +131,45 @@ TEST_CASE("a display that stops reading is closed and never delays the others", 
     json board = again->wait_board("scenario/specialist-course", newest, std::chrono::seconds{2});
     CHECK(board.at("version").get<std::int64_t>() >= newest);
     CHECK(slow_closed(server) == 1);
+}
+
+TEST_CASE("a client that does not read its replies is closed, and the replies it got have no gaps",
+          "[integration]") {
+    live_server server;
+    ws_options small_window;
+    small_window.receive_buffer_size = 4096;
+    auto judge = server.connect(small_window);
+    judge->sign_in("J13", server.issue("J13", "judge"));
+    auto other = server.sign_in("J05", "judge");
+
+    // More requests than the 256 replies a connection may leave waiting, none read meanwhile:
+    // the kernel's buffers take a few replies, the outbox the rest, until it is full.
+    constexpr int sent = 600;
+    for (int i = 0; i < sent; ++i)
+        judge->send({{"type", "judge.assignments"}, {"id", "q" + std::to_string(i)}});
+    // The server closes the connection rather than drop a reply (docs/protocol.md, Slow screens).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+    while (slow_closed(server) == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    REQUIRE(slow_closed(server) == 1);
+
+    // What the client reads now is every reply in order, from the first, up to where it ended.
+    int next = 0;
+    try {
+        for (;;) {
+            json reply = judge->read(std::chrono::seconds{10});
+            if (reply.value("type", "") != "ok") continue;
+            CHECK(reply.at("re") == "q" + std::to_string(next));
+            ++next;
+        }
+    } catch (const std::exception& e) {
+        INFO(e.what());
+        CHECK(judge->ended());
+    }
+    INFO(next << " replies read before the end");
+    CHECK(next > 0);
+    CHECK(next < sent);
+    // Others are not affected.
+    CHECK(other->request({{"type", "judge.assignments"}}).value("type", "") == "ok");
+    CHECK(server.process().running());
 }
