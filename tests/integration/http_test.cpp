@@ -46,6 +46,32 @@ TEST_CASE("GET /healthz reports ok and the newest seq", "[integration]") {
     CHECK(json::parse(http_get(server.port(), "/healthz").body).at("seq") == seq + 1);
 }
 
+TEST_CASE("HEAD answers with GET's headers, Content-Length included, and no body",
+          "[integration]") {
+    live_server server({"--web-root", std::string{APLC_SOURCE_DIR} + "/web"});
+    const unsigned short port = server.port();
+    for (const std::string target : {"/healthz", "/api/boards/overall", "/judge/index.html"}) {
+        INFO(target);
+        http_response got = http_get(port, target);
+        REQUIRE(got.status == 200);
+        REQUIRE_FALSE(got.body.empty());
+        const std::string raw = http_raw(
+            port, "HEAD " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                      "\r\nConnection: close\r\n\r\n");
+        INFO(raw);
+        CHECK(raw.starts_with("HTTP/1.1 200 OK\r\n"));
+        const auto end = raw.find("\r\n\r\n");
+        REQUIRE(end != std::string::npos);
+        CHECK(raw.size() == end + 4); // nothing after the headers
+        std::string head = raw.substr(0, end + 2);
+        std::transform(head.begin(), head.end(), head.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        CHECK_THAT(head, Catch::Matchers::Contains(
+                             "content-length: " + std::to_string(got.body.size()) + "\r\n"));
+        CHECK_THAT(head, Catch::Matchers::Contains("content-type: " + got.header("content-type")));
+    }
+}
+
 TEST_CASE("GET /api/boards/<topic> gives the public snapshot with an ETag and 304 when unchanged",
           "[integration]") {
     live_server server;

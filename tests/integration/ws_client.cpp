@@ -11,8 +11,10 @@
 #include <boost/beast/websocket.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <deque>
+#include <functional>
 #include <stdexcept>
 
 namespace aplc::itest {
@@ -374,6 +376,43 @@ http_response http_get(unsigned short port, const std::string& target,
     }
     result.body = response.body();
     return result;
+}
+
+std::string http_raw(unsigned short port, const std::string& request,
+                     std::chrono::milliseconds timeout) {
+    net::io_context ioc;
+    beast::tcp_stream stream{ioc};
+    stream.expires_after(timeout);
+    std::string received;
+    std::array<char, 4096> chunk{};
+    beast::error_code failure;
+    std::function<void()> read_more = [&] {
+        stream.async_read_some(net::buffer(chunk), [&](beast::error_code ec, std::size_t n) {
+            received.append(chunk.data(), n);
+            if (ec == net::error::eof) return;
+            if (ec) {
+                failure = ec;
+                return;
+            }
+            read_more();
+        });
+    };
+    stream.async_connect(loopback(port), [&](beast::error_code ec) {
+        if (ec) {
+            failure = ec;
+            return;
+        }
+        net::async_write(stream, net::buffer(request), [&](beast::error_code wec, std::size_t) {
+            if (wec) {
+                failure = wec;
+                return;
+            }
+            read_more();
+        });
+    });
+    ioc.run();
+    if (failure) throw std::runtime_error("raw HTTP request failed: " + failure.message());
+    return received;
 }
 
 int ws_upgrade_status(unsigned short port, const std::optional<std::string>& origin) {

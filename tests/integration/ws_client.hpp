@@ -100,6 +100,11 @@ http_response http_get(unsigned short port, const std::string& target,
                        const std::map<std::string, std::string>& headers = {},
                        std::chrono::milliseconds timeout = default_timeout);
 
+// Sends `request` (raw bytes: an HTTP request the caller wrote, e.g. with "Connection: close") on a
+// new connection and returns every byte the server sends until it closes the connection.
+std::string http_raw(unsigned short port, const std::string& request,
+                     std::chrono::milliseconds timeout = default_timeout);
+
 // Attempts a WebSocket upgrade on /ws with the given Origin header (none when empty) and returns
 // the HTTP status of the server's answer (101 when it was accepted).
 int ws_upgrade_status(unsigned short port, const std::optional<std::string>& origin);

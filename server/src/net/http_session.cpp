@@ -82,6 +82,7 @@ private:
     }
 
     void on_read(beast::error_code ec) {
+        head_ = false; // route() says otherwise
         if (ec == http::error::end_of_stream) return shut();
         if (ec == http::error::body_limit || ec == http::error::header_limit) {
             response res{http::status::payload_too_large, 11};
@@ -126,7 +127,8 @@ private:
     }
 
     void route(http_request req) {
-        if (req.method() != http::verb::get && req.method() != http::verb::head)
+        head_ = req.method() == http::verb::head;
+        if (req.method() != http::verb::get && !head_)
             return write(plain(req, http::status::method_not_allowed, "only GET is served"));
         std::string target{req.target()};
         if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
@@ -264,7 +266,6 @@ private:
         res.set(http::field::cache_control, "no-cache");
         res.keep_alive(req.keep_alive());
         res.body() = body.str();
-        if (req.method() == http::verb::head) res.body().clear();
         write(std::move(res));
     }
 
@@ -272,6 +273,7 @@ private:
         res.set(http::field::server, "aplc");
         res.set("X-Content-Type-Options", "nosniff");
         res.prepare_payload();
+        if (head_) res.body().clear(); // a HEAD gets the GET's headers, Content-Length included
         auto sp = std::make_shared<response>(std::move(res));
         http::async_write(stream_, *sp,
                           [self = this->shared_from_this(), sp](beast::error_code ec, std::size_t) {
@@ -291,6 +293,7 @@ private:
     std::string address_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    bool head_ = false; // the request being answered is a HEAD
 };
 
 } // namespace
