@@ -266,6 +266,23 @@ TEST_CASE("a WebSocket upgrade from a foreign Origin is refused, the server's ow
     ws_client client{server.port(), options};
     CHECK(client.request({{"type", "board.subscribe"}, {"topic", "overall"}}).value("type", "") ==
           "ok");
+
+    // The server's own origin counts when the browser names it by address or as localhost...
+    const std::string port = std::to_string(server.port());
+    CHECK(ws_upgrade_status(server.port(), "http://localhost:" + port, "localhost:" + port) == 101);
+    CHECK(ws_upgrade_status(server.port(), "http://[::1]:" + port, "[::1]:" + port) == 101);
+    // ...not by a domain name, which DNS rebinding can point at the server from any page.
+    CHECK(ws_upgrade_status(server.port(), "http://venue.example:" + port,
+                            "venue.example:" + port) == 403);
+}
+
+TEST_CASE("a venue that serves the apps under a name lists it with --allow-origin",
+          "[integration]") {
+    live_server server({"--allow-origin", "http://aplc.venue.example"});
+    CHECK(ws_upgrade_status(server.port(), std::string{"http://aplc.venue.example"},
+                            "aplc.venue.example") == 101);
+    CHECK(ws_upgrade_status(server.port(), std::string{"http://other.example"}, "other.example") ==
+          403);
 }
 
 TEST_CASE("the official documents are made from the log for organisers and head judges",

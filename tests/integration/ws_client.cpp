@@ -415,7 +415,8 @@ std::string http_raw(unsigned short port, const std::string& request,
     return received;
 }
 
-int ws_upgrade_status(unsigned short port, const std::optional<std::string>& origin) {
+int ws_upgrade_status(unsigned short port, const std::optional<std::string>& origin,
+                      const std::string& host) {
     net::io_context ioc;
     websocket::stream<beast::tcp_stream> ws{ioc};
     beast::get_lowest_layer(ws).expires_after(default_timeout);
@@ -432,8 +433,8 @@ int ws_upgrade_status(unsigned short port, const std::optional<std::string>& ori
             failure = ec;
             return;
         }
-        ws.async_handshake(response, "127.0.0.1:" + std::to_string(port), "/ws",
-                           [&](beast::error_code hec) { failure = hec; });
+        ws.async_handshake(response, host.empty() ? "127.0.0.1:" + std::to_string(port) : host,
+                           "/ws", [&](beast::error_code hec) { failure = hec; });
     });
     ioc.run();
     if (failure && failure != websocket::error::upgrade_declined)

@@ -107,7 +107,9 @@ std::string http_raw(unsigned short port, const std::string& request,
 
 // Attempts a WebSocket upgrade on /ws with the given Origin header (none when empty) and returns
 // the HTTP status of the server's answer (101 when it was accepted).
-int ws_upgrade_status(unsigned short port, const std::optional<std::string>& origin);
+// `host`: the Host header ("127.0.0.1:<port>" when empty).
+int ws_upgrade_status(unsigned short port, const std::optional<std::string>& origin,
+                      const std::string& host = {});
 
 // Throws std::runtime_error naming `what` unless `reply` is {"type": "ok", ...}.
 const json& expect_ok(const json& reply, std::string_view what);

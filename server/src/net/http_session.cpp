@@ -4,6 +4,7 @@
 #include "make_export.hpp"
 #include "sessions.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -48,11 +49,33 @@ std::string_view mime_type(const std::filesystem::path& p) {
     return it == types.end() ? "application/octet-stream" : it->second;
 }
 
+// Whether a Host header names the server by address ("192.168.1.10:8080", "[::1]:8080") or as
+// localhost, rather than by a domain name.
+bool host_is_address(std::string_view host) {
+    std::string_view name = host;
+    if (name.starts_with("[")) { // [IPv6]:port
+        const auto close = name.find(']');
+        if (close == std::string_view::npos) return false;
+        name = name.substr(1, close - 1);
+    } else if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
+        name = name.substr(0, colon);
+    }
+    if (name == "localhost") return true;
+    boost::system::error_code ec;
+    asio::ip::make_address(std::string{name}, ec);
+    return !ec;
+}
+
+// A page may open a WebSocket when it comes from the server itself or from an --allow-origin.
+// "Itself" is the Host the browser sent, trusted only when it is an address or localhost: under
+// DNS rebinding, a page of an attacker's domain that now resolves to the venue server sends
+// that domain as Host and Origin alike. A venue that serves the apps under a name lists it
+// with --allow-origin.
 bool allowed_origin(const server_state& s, std::string_view origin, std::string_view host) {
     if (origin.empty()) return true; // not a browser: nothing to forge
     const std::string own_http = "http://" + std::string{host};
     const std::string own_https = "https://" + std::string{host};
-    if (origin == own_http || origin == own_https) return true;
+    if ((origin == own_http || origin == own_https) && host_is_address(host)) return true;
     return std::find(s.options.allowed_origins.begin(), s.options.allowed_origins.end(), origin) !=
            s.options.allowed_origins.end();
 }
