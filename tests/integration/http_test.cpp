@@ -151,21 +151,6 @@ TEST_CASE("GET /metrics is Prometheus text that counts errors by code", "[integr
     CHECK(bad_json_counted);
 }
 
-// The samples of /metrics: "name{labels}" -> value.
-std::map<std::string, double> metric_samples(live_server& server) {
-    http_response r = http_get(server.port(), "/metrics");
-    REQUIRE(r.status == 200);
-    std::map<std::string, double> out;
-    std::istringstream lines{r.body};
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        const auto space = line.rfind(' ');
-        out[line.substr(0, space)] = std::stod(line.substr(space + 1));
-    }
-    return out;
-}
-
 TEST_CASE("GET /metrics times each stored entry's ack, whole and in its three phases",
           "[integration]") {
     live_server server;
@@ -178,7 +163,7 @@ TEST_CASE("GET /metrics times each stored entry's ack, whole and in its three ph
     REQUIRE(submit(*judge, riot_sheet("BRN", "J05", {"80", "7.5", "8.5", "7"})).at("type") ==
             "error");
 
-    auto m = metric_samples(server);
+    auto m = server.metric_samples();
     CHECK(m["aplc_commit_seconds_count"] == 1);
     CHECK(m["aplc_ack_seconds_count"] == 1);
     CHECK(m["aplc_ack_seconds_bucket{le=\"+Inf\"}"] == 1);

@@ -191,6 +191,20 @@ std::int64_t live_server::health_seq() {
     return json::parse(r.body).at("seq").get<std::int64_t>();
 }
 
+std::map<std::string, double> live_server::metric_samples() {
+    http_response r = http_get(port(), "/metrics");
+    if (r.status != 200) throw std::runtime_error("/metrics answered " + std::to_string(r.status));
+    std::map<std::string, double> out;
+    std::istringstream lines{r.body};
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        const auto space = line.rfind(' ');
+        out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+    }
+    return out;
+}
+
 json submit(ws_client& client, const json& sheet, const std::string& submission_id) {
     return client.request(
         {{"type", "sheet.submit"},

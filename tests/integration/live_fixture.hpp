@@ -12,6 +12,7 @@
 #include "ws_client.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +71,8 @@ public:
     std::unique_ptr<ws_client> sign_in(const std::string& subject, const std::string& role);
     // GET /healthz's `seq`.
     std::int64_t health_seq();
+    // The samples of GET /metrics: "name{labels}" -> value. Throws unless it answers 200.
+    std::map<std::string, double> metric_samples();
     // Forgets the organiser's connection (before the server is stopped or killed).
     void drop_connections() { organiser_.reset(); }
 

@@ -1,5 +1,7 @@
 #include "aplc/codec/standings_codec.hpp"
 
+#include "aplc/codec/utf8.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -21,19 +23,10 @@ std::string_view state_name(sc::entry_state s) {
 }
 
 // Terminal columns by code points, not bytes, so "Nguyễn Văn Hùng" lines up with "Tan Wei Ming".
-std::size_t columns(const std::string& text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-    }));
-}
+std::size_t columns(const std::string& text) { return codec::characters(text); }
 
 std::string clip(const std::string& text, std::size_t width) {
-    std::size_t seen = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if ((static_cast<unsigned char>(text[i]) & 0xC0U) == 0x80U) continue;
-        if (seen++ == width) return text.substr(0, i);
-    }
-    return text;
+    return std::string{codec::first_characters(text, width)};
 }
 
 std::string left(const std::string& text, std::size_t width) {

@@ -1,9 +1,9 @@
 #include "aplc/live/inbound.hpp"
 
 #include "aplc/codec/schema_check.hpp"
+#include "aplc/codec/utf8.hpp"
 #include "aplc/live/service.hpp"
 
-#include <algorithm>
 #include <cstddef>
 
 namespace aplc::live {
@@ -11,22 +11,13 @@ using nlohmann::json;
 
 namespace {
 
-// The characters (Unicode code points) of UTF-8 `text`, as JSON Schema's maxLength counts them:
-// every byte that does not continue a character starts one.
-std::size_t characters(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-    }));
-}
+using codec::characters;
 
 // `text` as a refusal may quote it: its first `limit` characters, then "..." if it goes on (a
 // reply must not grow with what a client sends).
 std::string quoted(std::string_view text, std::size_t limit) {
-    std::size_t seen = 0;
-    for (std::size_t i = 0; i < text.size(); ++i)
-        if ((static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U && seen++ == limit)
-            return std::string{text.substr(0, i)} + "...";
-    return std::string{text};
+    const auto kept = codec::first_characters(text, limit);
+    return kept.size() == text.size() ? std::string{text} : std::string{kept} + "...";
 }
 
 } // namespace

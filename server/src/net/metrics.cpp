@@ -1,8 +1,20 @@
 #include "metrics.hpp"
 
 #include <sstream>
+#include <string_view>
 
 namespace aplc::net {
+namespace {
+
+// A metric without labels: its HELP and TYPE lines and its one sample.
+template <class Value>
+void scalar(std::ostream& o, std::string_view name, std::string_view type, std::string_view help,
+            Value value) {
+    o << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
+      << name << " " << value << "\n";
+}
+
+} // namespace
 
 std::string metrics::text(std::size_t subscriptions) const {
     std::ostringstream o;
@@ -14,31 +26,20 @@ std::string metrics::text(std::size_t subscriptions) const {
         o << "aplc_connections{role=\"" << live::role_name(r) << "\"} "
           << (it == connections.end() ? 0 : it->second) << "\n";
     }
-    o << "# HELP aplc_subscriptions Board subscriptions.\n# TYPE aplc_subscriptions gauge\n"
-      << "aplc_subscriptions " << subscriptions << "\n"
-      << "# HELP aplc_messages_in_total WebSocket messages received.\n"
-         "# TYPE aplc_messages_in_total counter\n"
-      << "aplc_messages_in_total " << messages_in << "\n"
-      << "# HELP aplc_messages_out_total WebSocket messages sent.\n"
-         "# TYPE aplc_messages_out_total counter\n"
-      << "aplc_messages_out_total " << messages_out << "\n"
-      << "# HELP aplc_errors_total Refused requests by error code.\n"
+    scalar(o, "aplc_subscriptions", "gauge", "Board subscriptions.", subscriptions);
+    scalar(o, "aplc_messages_in_total", "counter", "WebSocket messages received.", messages_in);
+    scalar(o, "aplc_messages_out_total", "counter", "WebSocket messages sent.", messages_out);
+    o << "# HELP aplc_errors_total Refused requests by error code.\n"
          "# TYPE aplc_errors_total counter\n";
     for (const auto& [code, n] : errors)
         o << "aplc_errors_total{code=\"" << code << "\"} " << n << "\n";
-    o << "# HELP aplc_slow_closed_total Connections closed with 1013 for falling behind.\n"
-         "# TYPE aplc_slow_closed_total counter\n"
-      << "aplc_slow_closed_total " << closed_slow << "\n"
-      << "# HELP aplc_http_requests_total HTTP requests served.\n"
-         "# TYPE aplc_http_requests_total counter\n"
-      << "aplc_http_requests_total " << http_requests << "\n"
-      << "# HELP aplc_board_changes_total Board snapshots published.\n"
-         "# TYPE aplc_board_changes_total counter\n"
-      << "aplc_board_changes_total " << board_changes.load() << "\n"
-      << "# HELP aplc_log_seq Sequence number of the newest log entry.\n"
-         "# TYPE aplc_log_seq gauge\n"
-      << "aplc_log_seq " << seq.load() << "\n"
-      << "# HELP aplc_commit_seconds Time to check and durably commit an entry.\n"
+    scalar(o, "aplc_slow_closed_total", "counter",
+           "Connections closed with 1013 for falling behind.", closed_slow);
+    scalar(o, "aplc_http_requests_total", "counter", "HTTP requests served.", http_requests);
+    scalar(o, "aplc_board_changes_total", "counter", "Board snapshots published.",
+           board_changes.load());
+    scalar(o, "aplc_log_seq", "gauge", "Sequence number of the newest log entry.", seq.load());
+    o << "# HELP aplc_commit_seconds Time to check and durably commit an entry.\n"
          "# TYPE aplc_commit_seconds histogram\n";
     ack_commit.write(o, "aplc_commit_seconds"); // the same samples as phase="commit"
     o << "# HELP aplc_ack_seconds A stored entry's ack: from reading its frame until the "
