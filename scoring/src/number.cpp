@@ -363,6 +363,11 @@ std::string number::to_string(int min_places) const {
     auto exact = decimal_places();
     int places = exact ? std::max(*exact, min_places) : std::max(12, min_places);
     auto rounded = round({places, exact ? round_mode::truncate : round_mode::half_even});
+    // Past about 10^26 the value times 10^places overflows: keep the places that fit.
+    while (!rounded && places > 0) {
+        --places;
+        rounded = round({places, round_mode::half_even});
+    }
     if (!rounded) return to_fraction_string();
     number fixed = *rounded;
     std::string digits = int128_to_string(abs128(fixed.num_));

@@ -264,6 +264,13 @@ TEST_CASE("to_string writes the exact decimal, padded to min_places", "[number][
         CHECK(frac(1, 3).to_string(14) == "0.33333333333333");
         CHECK_FALSE(frac(1, 3).is_exact_decimal());
     }
+    SECTION("a value too large for 12 places keeps the places that fit, still a decimal") {
+        const number big = *num("100000000000000000000000000000").divided_by(num("3"));
+        CHECK(big.to_string() == "33333333333333333333333333333.333333333");
+        CHECK(big.negated().to_string() == "-33333333333333333333333333333.333333333");
+        const number exact = *num("100000000000000000000000000000.5").divided_by(num("1"));
+        CHECK(exact.to_string(12) == "100000000000000000000000000000.500000000");
+    }
     SECTION("to_fraction_string gives lowest terms") {
         CHECK(frac(1, 3).to_fraction_string() == "1/3");
         CHECK(frac(-6, 4).to_fraction_string() == "-3/2");
