@@ -56,7 +56,8 @@ st::new_entry sheet_entry(int n) {
     auto e = aplc::codec::encode_action(sc::sheet_submitted{s});
     return {e.kind,  "judge:J01",
             "bench", "bench-" + std::to_string(n),
-            e.body,  "2026-11-24T09:00:00.000Z"};
+            e.body,  "2026-11-24T09:00:00.000Z",
+            ""};
 }
 
 void bench_appends(const options& o) {
@@ -91,7 +92,7 @@ void fill_replay_log(st::log_store& log, const nlohmann::json& demo, int count) 
                 sheets[static_cast<std::size_t>(n) % sheets.size()], "s"));
             auto e = aplc::codec::encode_action(sc::sheet_submitted{s});
             batch.push_back({e.kind, "judge:" + s.judge.value, "bench", "", e.body,
-                             "2026-11-25T10:00:00.000Z"});
+                             "2026-11-25T10:00:00.000Z", ""});
         }
         log.append_batch(batch);
     }

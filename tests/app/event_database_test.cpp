@@ -60,7 +60,7 @@ json board_of(const sc::event_state& state) {
 
 void append(st::log_store& log, const sc::log_action& action) {
     auto e = aplc::codec::encode_action(action);
-    REQUIRE(log.append({e.kind, "test", "test", "", e.body, "2026-11-24T10:00:00.000Z"}).ok());
+    REQUIRE(log.append({e.kind, "test", "test", "", e.body, "2026-11-24T10:00:00.000Z", ""}).ok());
 }
 
 // A correction, a withdrawal, an approval, a ruling, a phase, a freeze and a protest, on top of

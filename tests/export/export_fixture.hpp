@@ -73,7 +73,7 @@ inline void append_action(const std::string& db, const scoring::log_action& acti
     REQUIRE(log);
     auto encoded = codec::encode_action(action);
     auto ack = log.value()->append(
-        {encoded.kind, "head_judge:J04", "test", "", encoded.body, "2026-11-24T18:00:00.000Z"});
+        {encoded.kind, "head_judge:J04", "test", "", encoded.body, "2026-11-24T18:00:00.000Z", ""});
     REQUIRE(ack);
 }
 

@@ -82,6 +82,23 @@ TEST_CASE("a judge's sheet is acknowledged after its commit and reaches every su
             CHECK(display->take_boards(topic).empty());
         }
     }
+    SECTION("the same submission id with another request is refused and stores nothing") {
+        // Acknowledging either as a repeat would tell its sender a sheet was stored that was not.
+        json changed = riot_sheet("BRN", "J05", {"1", "1", "1", "1"});
+        json reused = submit(*judge, changed, submission_id);
+        CHECK(reused.at("type") == "error");
+        CHECK(reused.at("code") == "submission_id_reused");
+        CHECK(reused.at("path") == "submission_id");
+        auto other = server.sign_in("J01", "judge");
+        json by_other =
+            submit(*other, hostage_sheet("BRN", "J01", {"7", "8.5", "6"}), submission_id);
+        CHECK(by_other.at("code") == "submission_id_reused");
+        CHECK(server.health_seq() == seq);
+        // Both connections still answer; the first request still gets its ack, and the other
+        // judge's sheet is stored under an id of its own.
+        CHECK(submit(*judge, sheet, submission_id).at("repeated") == true);
+        CHECK(submit(*other, hostage_sheet("BRN", "J01", {"7", "8.5", "6"})).at("seq") == seq + 1);
+    }
 }
 
 TEST_CASE("a judge may leave out the judge member: the sheet is their own", "[integration]") {

@@ -62,10 +62,20 @@ TEST_CASE("a display's rotation is stored in the log, pushed as display.config a
         f.open();
         CHECK(push_for(f, "hall") == expected);
     }
-    SECTION("the same submission id again stores nothing and changes nothing") {
+    SECTION("the same request again stores nothing and changes nothing") {
         const auto now = f.app().displays();
-        json again = control("d1", "hall", {view("latest", 5)});
+        json again = control(
+            "d1", "hall", {view("overall", 30), view("scenario/hostage-rescue", 15)}, "contrast");
         CHECK(f.send(organiser, again)["repeated"] == true);
+        CHECK(f.app().displays() == now);
+        CHECK(push_for(f, "hall") == expected);
+    }
+    SECTION("the same submission id with another setting is refused and changes nothing") {
+        const auto now = f.app().displays();
+        const auto seq = f.log().last_seq();
+        json other = control("d1", "hall", {view("latest", 5)});
+        CHECK(f.send(organiser, other)["code"] == "submission_id_reused");
+        CHECK(f.log().last_seq() == seq);
         CHECK(f.app().displays() == now);
         CHECK(push_for(f, "hall") == expected);
     }

@@ -61,15 +61,38 @@ TEST_CASE("a committed sheet is acknowledged with its entry and changes the boar
     // SGP is still incomplete (three judges to go): no rank yet.
     CHECK_FALSE(entry_of(f.board("scenario/hostage-rescue"), "SGP").contains("rank"));
 
-    SECTION("the same submission id again gets the original ack and stores nothing") {
-        auto again = f.send(j01, submit("sub-1", sheet_of("J01", {{"planning", "1"},
-                                                                  {"execution", "1"},
-                                                                  {"communication", "1"}})));
+    SECTION("the same request again gets the original ack and stores nothing") {
+        auto again = f.send(j01, submit("sub-1", sheet_of("J01", {{"planning", "9.5"},
+                                                                  {"execution", "9.5"},
+                                                                  {"communication", "9"}})));
         CHECK(again["type"] == "ok");
         CHECK(again["seq"] == before + 1);
         CHECK(again["repeated"] == true);
         CHECK(f.log().last_seq() == before + 1);
         CHECK(f.changed().empty());
+    }
+    SECTION("the submission id with another sheet is refused, not acknowledged as stored") {
+        auto other = f.send(j01, submit("sub-1", sheet_of("J01", {{"planning", "1"},
+                                                                  {"execution", "1"},
+                                                                  {"communication", "1"}})));
+        CHECK(other["type"] == "error");
+        CHECK(other["code"] == "submission_id_reused");
+        CHECK(other["path"] == "submission_id");
+        CHECK(f.log().last_seq() == before + 1);
+        CHECK(f.changed().empty());
+    }
+    SECTION("the submission id from another judge is refused, even for the same kind of sheet") {
+        auto other = f.send(j02, submit("sub-1", sheet_of("J02", {{"planning", "9.5"},
+                                                                  {"execution", "9.5"},
+                                                                  {"communication", "9"}})));
+        CHECK(other["code"] == "submission_id_reused");
+        CHECK(f.log().last_seq() == before + 1);
+        // Not stored, so J02's sheet can still be sent under an id of its own.
+        auto own = f.send(j02, submit("sub-2", sheet_of("J02", {{"planning", "9.5"},
+                                                                {"execution", "9.5"},
+                                                                {"communication", "9"}})));
+        CHECK(own["seq"] == before + 2);
+        CHECK(own["repeated"] == false);
     }
     SECTION("a second sheet for the same slot is refused: it must be a correction") {
         auto dup = f.send(j01, submit("sub-2", sheet_of("J01", {{"planning", "9"},
@@ -194,7 +217,11 @@ TEST_CASE("corrections and withdrawals replace a judge's sheet in the standings"
     fixture f;
     complete_sgp(f);
     const auto result = entry_of(f.board("scenario/hostage-rescue"), "SGP")["result"];
-    auto j02_seq = f.send(j02, submit("s2", sheet_of("J02", {})))["seq"].get<std::int64_t>();
+    // complete_sgp's request again: its original ack names J02's sheet.
+    auto j02_seq = f.send(j02, submit("s2", sheet_of("J02", {{"planning", "9"},
+                                                             {"execution", "9"},
+                                                             {"communication", "9.5"}})))["seq"]
+                       .get<std::int64_t>();
     auto fixed = f.send(
         j02, {{"type", "sheet.correct"},
               {"submission_id", "c1"},

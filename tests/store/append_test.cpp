@@ -17,6 +17,7 @@ using aplc::test::open_store;
 using aplc::test::read_all;
 using aplc::test::temp_dir;
 using aplc::test::verify_ok;
+using Catch::Matchers::Contains;
 
 std::vector<std::int64_t> seqs_of(const std::vector<stored_entry>& entries) {
     std::vector<std::int64_t> seqs;
@@ -42,11 +43,11 @@ TEST_CASE("appended entries get sequence numbers 1, 2, 3 and read back field for
     auto log = open_store(dir.file("log.db"));
     std::vector<new_entry> written{
         {"sheet.submitted", "judge:J01", "tablet-1", "sub-1", R"({"marks":[7.5,8]})",
-         "2026-11-24T09:15:02.123Z"},
-        {"event.created", "organiser", "laptop", "", "{}", "2026-11-24T09:15:03.000Z"},
+         "2026-11-24T09:15:02.123Z", ""},
+        {"event.created", "organiser", "laptop", "", "{}", "2026-11-24T09:15:03.000Z", ""},
         {"sheet.corrected", "judge:J\u00e9r\u00f4me", "t\u00e4blet \"2\"", "sub-3",
          "{\"text\":\"line one\\nline two \u2713\",\"big\":\"" + std::string(100000, 'z') + "\"}",
-         "2026-11-24T09:15:04.999Z"},
+         "2026-11-24T09:15:04.999Z", ""},
     };
     std::vector<append_ack> acks;
     for (const auto& e : written) acks.push_back(append_ok(*log, e));
@@ -258,19 +259,67 @@ TEST_CASE("entries without a submission id are never taken for repeats") {
     CHECK_FALSE(found->has_value());
 }
 
+TEST_CASE("a submission id sent again with another request or by another actor is refused") {
+    temp_dir dir;
+    auto log = open_store(dir.file("log.db"));
+    auto first = make_entry("sheet.submitted", "s-1", R"({"v":1})");
+    first.request = R"({"sheet":{"v":1},"submission_id":"s-1","type":"sheet.submit"})";
+    auto original = append_ok(*log, first);
+
+    SECTION("the same actor and request: the original ack") {
+        auto again = append_ok(*log, first);
+        CHECK(again.repeated);
+        CHECK(again.seq == original.seq);
+        CHECK(again.hash == original.hash);
+        CHECK(log->last_seq() == 1);
+        return;
+    }
+    auto reuse = first;
+    SECTION("another request") { reuse.request = R"({"sheet":{"v":2},"type":"sheet.submit"})"; }
+    SECTION("no request") { reuse.request.clear(); }
+    SECTION("another actor") { reuse.actor = "judge:J02"; }
+    SECTION("inside a batch, after a new entry") {
+        reuse.actor = "judge:J02";
+        std::vector<new_entry> batch{make_entry("a", "b-1"), reuse};
+        auto acks = log->append_batch(batch);
+        REQUIRE_FALSE(acks.ok());
+        CHECK(acks.error().code == store_errc::bad_entry);
+        CHECK(log->last_seq() == 1);
+        CHECK(read_all(*log).size() == 1); // the batch's new entry was not stored either
+        return;
+    }
+    auto refused = log->append(reuse);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == store_errc::bad_entry);
+    CHECK_THAT(refused.error().message, Contains("s-1") && Contains("entry 1"));
+    CHECK(log->last_seq() == 1);
+    CHECK(read_all(*log).size() == 1);
+    CHECK(append_ok(*log, make_entry("next")).seq == 2);
+}
+
 TEST_CASE("find_submission names the entry a submission id was stored as") {
     temp_dir dir;
     auto log = open_store(dir.file("log.db"));
     append_ok(*log, make_entry("x", "s-1"));
     append_ok(*log, make_entry("x"));
-    append_ok(*log, make_entry("x", "s-3"));
+
+    auto three_entry = make_entry("x", "s-3");
+    three_entry.actor = "judge:J03";
+    three_entry.request = R"({"type":"sheet.submit"})";
+    append_ok(*log, three_entry);
 
     auto one = log->find_submission("s-1");
     REQUIRE(one.ok());
-    CHECK(*one == std::optional<std::int64_t>{1});
+    REQUIRE(one->has_value());
+    CHECK((*one)->seq == 1);
+    CHECK((*one)->actor == "judge:J01");
+    CHECK_FALSE((*one)->request.has_value());
     auto three = log->find_submission("s-3");
     REQUIRE(three.ok());
-    CHECK(*three == std::optional<std::int64_t>{3});
+    REQUIRE(three->has_value());
+    CHECK((*three)->seq == 3);
+    CHECK((*three)->actor == "judge:J03");
+    CHECK((*three)->request == aplc::store::request_digest(R"({"type":"sheet.submit"})"));
     auto unknown = log->find_submission("s-2");
     REQUIRE(unknown.ok());
     CHECK_FALSE(unknown->has_value());

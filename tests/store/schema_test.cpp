@@ -53,7 +53,8 @@ void make_v1_log(const std::string& path, const std::string& source) {
             "INSERT INTO meta (key, value) VALUES ('application', 'aplc-scoring');");
     db.exec("INSERT INTO meta (key, value) VALUES ('schema_version', '1')");
     db.exec("ATTACH DATABASE '" + source + "' AS source");
-    db.exec("INSERT INTO log SELECT * FROM source.log");
+    db.exec("INSERT INTO log SELECT seq, at, actor, device, kind, submission_id, body, prev_hash, "
+            "hash FROM source.log");
     db.exec("DETACH DATABASE source");
 }
 
@@ -66,11 +67,11 @@ TEST_CASE("a new file gets the current schema version") {
     {
         auto log = open_store(path);
         CHECK(log->schema_version() == current_schema_version);
-        CHECK(current_schema_version == 3);
+        CHECK(current_schema_version == 4);
     }
-    CHECK(meta_version(path) == "3");
+    CHECK(meta_version(path) == "4");
     CHECK(trigger_count(path) == 2);
-    CHECK(open_store(path, open_mode::read_only)->schema_version() == 3);
+    CHECK(open_store(path, open_mode::read_only)->schema_version() == 4);
 }
 
 TEST_CASE("a version-1 log is migrated to the current version with its entries intact") {
@@ -92,7 +93,7 @@ TEST_CASE("a version-1 log is migrated to the current version with its entries i
     SECTION("read-write, it is migrated") {
         {
             auto log = open_store(path);
-            CHECK(log->schema_version() == 3);
+            CHECK(log->schema_version() == 4);
             auto entries = read_all(*log);
             REQUIRE(entries.size() == 2);
             for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -106,8 +107,20 @@ TEST_CASE("a version-1 log is migrated to the current version with its entries i
             auto next = aplc::test::append_ok(*log, aplc::test::make_entry("after.migration"));
             CHECK(next.seq == 3);
             CHECK(read_all(*log, 3).at(0).prev_hash == original[1].hash);
+            // Entries from before request digests repeat for their actor, whatever the request.
+            auto repeat = aplc::test::make_entry("test.entry", "e-1");
+            repeat.request = R"({"any":"request"})";
+            auto again = log->append(repeat);
+            REQUIRE(again.ok());
+            CHECK(again->repeated);
+            CHECK(again->seq == 1);
+            repeat.actor = "judge:J02";
+            auto other = log->append(repeat);
+            REQUIRE_FALSE(other.ok());
+            CHECK(other.error().code == store_errc::bad_entry);
+            CHECK(log->last_seq() == 3);
         }
-        CHECK(meta_version(path) == "3");
+        CHECK(meta_version(path) == "4");
         CHECK(trigger_count(path) == 2);
         auto db = raw_connection(path);
         CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");

@@ -344,7 +344,7 @@ store::result<import_summary> import_event(store::log_store& log, const nlohmann
     std::vector<store::new_entry> entries;
     auto add = [&](codec::encoded_entry e) {
         entries.push_back({std::move(e.kind), actor, "cli",
-                           id + ":" + std::to_string(entries.size()), std::move(e.body), at});
+                           id + ":" + std::to_string(entries.size()), std::move(e.body), at, ""});
     };
     add(codec::encode_event_defined(doc, "imported from an event file"));
     for (const auto& s : doc.value("sheets", nlohmann::json::array())) {

@@ -380,8 +380,13 @@ struct service::impl {
                       : codec::encode_action(action);
         const std::string at = app::now_utc();
         const std::string actor = actor_of(from.who);
-        store::new_entry entry{encoded_entry.kind, actor, from.device, submission_id,
-                               encoded_entry.body, at};
+        store::new_entry entry{encoded_entry.kind,
+                               actor,
+                               from.device,
+                               submission_id,
+                               encoded_entry.body,
+                               at,
+                               submission_id.empty() ? std::string{} : request_text(req)};
         auto ack = log.append(entry);
         if (!ack)
             return refuse(re, {"storage_failed",
@@ -496,16 +501,36 @@ struct service::impl {
         return out;
     }
 
-    // A request whose submission id is already in the log gets its original ack, unchecked:
-    // the first one was checked when it was stored.
-    std::optional<handled> repeated(const json& req) {
+    // The request as stored with its entry (as a digest): its JSON without its own id, members
+    // in name order (nlohmann::json keeps objects sorted), so that a re-send under a new id
+    // matches.
+    static std::string request_text(const json& req) {
+        json body = req;
+        body.erase("id");
+        return body.dump();
+    }
+
+    // A request whose submission id is already in the log gets its original ack, unchecked (the
+    // first one was checked when it was stored), when it repeats the request that made that
+    // entry: the same sender and the same request. Anything else that names the id is refused:
+    // answering it with the entry's ack would tell its sender that something was stored when
+    // it was not.
+    std::optional<handled> repeated(const client& from, const json& req) {
         if (!req.contains("submission_id")) return std::nullopt;
-        auto found = log.find_submission(req.at("submission_id").get<std::string>());
+        const std::string id = req.at("submission_id").get<std::string>();
+        auto found = log.find_submission(id);
         if (!found || !*found) return std::nullopt;
+        const store::submission& made = **found;
+        if (!made.repeated_by(actor_of(from.who), request_text(req)))
+            return refuse(req.at("id"),
+                          {"submission_id_reused",
+                           "submission id '" + id +
+                               "' was already used for a different request; nothing was "
+                               "stored: send this one with a new submission id",
+                           "submission_id"});
         handled out;
-        out.reply = ok_reply(
-            req.at("id"),
-            {{"seq", **found}, {"submission_id", req.at("submission_id")}, {"repeated", true}});
+        out.reply =
+            ok_reply(req.at("id"), {{"seq", made.seq}, {"submission_id", id}, {"repeated", true}});
         return out;
     }
 
@@ -977,7 +1002,7 @@ handled service::handle(const client& from, const json& req) {
     const std::string type = req.at("type").get<std::string>();
     auto& p = *impl_;
     p.settle();
-    if (auto again = p.repeated(req)) return *again;
+    if (auto again = p.repeated(from, req)) return *again;
     if (!p.rules && !setup_types.contains(type))
         return impl::refuse(req.at("id"), {"no_event", std::string{no_event_message}, ""});
     if (type == "sheet.submit") return p.submit(from, req);

@@ -41,6 +41,15 @@ const EVP_MD* sha256() {
 
 } // namespace
 
+digest sha256_of(std::string_view bytes) {
+    digest out{};
+    unsigned int size = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &size, sha256(), nullptr) != 1 ||
+        size != out.size())
+        throw std::runtime_error{"OpenSSL SHA-256 failed"};
+    return out;
+}
+
 digest entry_hash(const digest& prev, std::int64_t seq, const std::string& at,
                   const std::string& actor, const std::string& device, const std::string& kind,
                   const std::string& submission_id, const std::string& body) {
@@ -51,13 +60,16 @@ digest entry_hash(const digest& prev, std::int64_t seq, const std::string& at,
     put_length(buffer, static_cast<std::uint64_t>(seq));
     for (const std::string* f : {&at, &actor, &device, &kind, &submission_id, &body})
         put_field(buffer, *f);
-    digest out{};
-    unsigned int size = 0;
-    if (EVP_Digest(buffer.data(), buffer.size(), out.data(), &size, sha256(), nullptr) != 1 ||
-        size != out.size())
-        throw std::runtime_error{"OpenSSL SHA-256 failed"};
-    return out;
+    return sha256_of(buffer);
 }
 
 } // namespace detail
+
+digest request_digest(std::string_view request) { return detail::sha256_of(request); }
+
+bool submission::repeated_by(std::string_view by, std::string_view req) const {
+    if (by != actor) return false;
+    if (!request) return true; // stored without a request: nothing more to compare
+    return !req.empty() && *request == request_digest(req);
+}
 } // namespace aplc::store

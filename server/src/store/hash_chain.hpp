@@ -5,6 +5,9 @@
 
 namespace aplc::store::detail {
 
+// SHA-256 (OpenSSL) of `bytes`.
+digest sha256_of(std::string_view bytes);
+
 digest entry_hash(const digest& prev, std::int64_t seq, const std::string& at,
                   const std::string& actor, const std::string& device, const std::string& kind,
                   const std::string& submission_id, const std::string& body);

@@ -11,7 +11,7 @@ namespace {
 
 // Each step takes the schema from version i to i + 1. Never edit a step that has shipped: add
 // a new one.
-constexpr std::array<const char*, 3> migrations{
+constexpr std::array<const char*, 4> migrations{
     // 0 -> 1: the log and its metadata.
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE log ("
@@ -32,6 +32,9 @@ constexpr std::array<const char*, 3> migrations{
     "BEGIN SELECT RAISE(ABORT, 'the APLC log is append-only'); END;",
     // 2 -> 3: checkpoints of the folded state, for fast start-up.
     "CREATE TABLE checkpoint (seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, state TEXT NOT NULL);",
+    // 3 -> 4: the digest of the request that made an entry, so that a submission id sent again
+    // with a different request is told from a repeat (NULL for the entries before it).
+    "ALTER TABLE log ADD COLUMN request_digest BLOB;",
 };
 static_assert(migrations.size() == current_schema_version);
 

@@ -85,7 +85,8 @@ public:
     sqlite_log_store(std::string path, std::unique_ptr<SQLite::Database> db, int version)
         : path_{std::move(path)}, db_{std::move(db)}, version_{version},
           tail_{*db_, "SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1"},
-          lookup_{*db_, "SELECT seq, hash FROM log WHERE submission_id = ?"} {
+          lookup_{*db_, "SELECT seq, hash, actor, request_digest FROM log "
+                        "WHERE submission_id = ?"} {
         load_tail();
     }
 
@@ -107,7 +108,14 @@ public:
             std::vector<append_ack> acks;
             for (const auto& e : entries) {
                 if (auto earlier = lookup(e.submission_id)) {
-                    acks.push_back(*earlier);
+                    if (!earlier->second.repeated_by(e.actor, e.request))
+                        return store_error{store_errc::bad_entry,
+                                           "submission id '" + e.submission_id +
+                                               "' was already used for a different request "
+                                               "(entry " +
+                                               std::to_string(earlier->first.seq) +
+                                               "); nothing was stored"};
+                    acks.push_back(earlier->first);
                     continue;
                 }
                 ++seq;
@@ -163,10 +171,10 @@ public:
         }
     }
 
-    result<std::optional<std::int64_t>> find_submission(std::string_view id) const override {
+    result<std::optional<submission>> find_submission(std::string_view id) const override {
         try {
-            auto ack = lookup(std::string{id});
-            return ack ? std::optional{ack->seq} : std::nullopt;
+            auto found = lookup(std::string{id});
+            return found ? std::optional{std::move(found->second)} : std::nullopt;
         } catch (const SQLite::Exception& e) {
             return from_sqlite(e, path_);
         }
@@ -308,14 +316,19 @@ private:
         }
     }
 
-    std::optional<append_ack> lookup(const std::string& submission_id) const {
+    // The entry stored with `submission_id`: its ack as a repeat, and what made it.
+    std::optional<std::pair<append_ack, submission>>
+    lookup(const std::string& submission_id) const {
         if (submission_id.empty()) return std::nullopt;
         lookup_.tryReset();
         lookup_.bind(1, submission_id);
-        std::optional<append_ack> found;
-        if (lookup_.executeStep())
-            found =
-                append_ack{lookup_.getColumn(0).getInt64(), digest_of(lookup_.getColumn(1)), true};
+        std::optional<std::pair<append_ack, submission>> found;
+        if (lookup_.executeStep()) {
+            const std::int64_t seq = lookup_.getColumn(0).getInt64();
+            submission made{seq, lookup_.getColumn(2).getString(), std::nullopt};
+            if (!lookup_.getColumn(3).isNull()) made.request = digest_of(lookup_.getColumn(3));
+            found.emplace(append_ack{seq, digest_of(lookup_.getColumn(1)), true}, std::move(made));
+        }
         lookup_.reset();
         return found;
     }
@@ -324,7 +337,7 @@ private:
         if (!insert_)
             insert_ = std::make_unique<SQLite::Statement>(
                 *db_, "INSERT INTO log (seq, at, actor, device, kind, submission_id, body, "
-                      "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                      "prev_hash, hash, request_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         SQLite::Statement& q = *insert_;
         q.tryReset();
         q.clearBindings();
@@ -340,6 +353,12 @@ private:
         q.bind(7, e.body);
         q.bind(8, prev.data(), static_cast<int>(prev.size()));
         q.bind(9, h.data(), static_cast<int>(h.size()));
+        if (e.request.empty()) {
+            q.bind(10);
+        } else {
+            const digest r = request_digest(e.request);
+            q.bind(10, r.data(), static_cast<int>(r.size()));
+        }
         q.exec();
     }
 

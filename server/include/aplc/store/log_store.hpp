@@ -64,6 +64,26 @@ struct new_entry {
     std::string submission_id; // client-made id for exactly-once; empty for none
     std::string body;          // the entry's content, JSON
     std::string at;            // ISO 8601 UTC, e.g. "2026-11-24T09:15:02.123Z"
+    // The request that made the entry, as canonical text (the live server: its JSON without
+    // the request's own id); empty for none. Only its SHA-256 is stored, beside the entry and
+    // outside the hash chain, so that the submission id sent again with another request is
+    // told from a repeat (submission::repeated_by).
+    std::string request;
+};
+
+// SHA-256 of a request's canonical text, as stored with the entry it made.
+digest request_digest(std::string_view request);
+
+// The entry a submission id was stored as.
+struct submission {
+    std::int64_t seq = 0;
+    std::string actor;
+    std::optional<digest> request; // absent when it was stored without one
+
+    // Whether `actor` sending `request` (as in new_entry) repeats what made this entry, rather
+    // than reusing its submission id for something else: the same actor, and the same request
+    // unless the entry was stored without one.
+    [[nodiscard]] bool repeated_by(std::string_view actor, std::string_view request) const;
 };
 
 struct stored_entry {
@@ -120,11 +140,13 @@ public:
 
     // Appends one entry and returns only after it is durably committed. A non-empty
     // submission_id already in the log returns that entry's ack with repeated = true and stores
-    // nothing. Errors: read_only, locked, disk_full, io_error, corrupt, bad_entry.
+    // nothing, when the entry is its repeat (submission::repeated_by); when it is not, the
+    // append is refused with bad_entry. Errors: read_only, locked, disk_full, io_error,
+    // corrupt, bad_entry.
     virtual result<append_ack> append(const new_entry& entry) = 0;
 
     // Appends several entries in one transaction (a group commit): all or none. Repeated
-    // submission ids are acknowledged as in append().
+    // submission ids are acknowledged, or the batch refused, as in append().
     virtual result<std::vector<append_ack>> append_batch(std::span<const new_entry> entries) = 0;
 
     // The newest entry's sequence number (0 for an empty log) and hash.
@@ -140,7 +162,7 @@ public:
                               const std::function<bool(const entry_view&)>& visit) const = 0;
 
     // The entry a submission id was stored as, if any.
-    virtual result<std::optional<std::int64_t>> find_submission(std::string_view id) const = 0;
+    virtual result<std::optional<submission>> find_submission(std::string_view id) const = 0;
 
     // Saves a checkpoint of the state as of entry `seq`, with that entry's hash; older ones are
     // dropped. Errors: bad_entry (no such entry), read_only, locked, disk_full, io_error.
@@ -179,6 +201,6 @@ public:
 };
 
 // The newest schema version this program writes.
-constexpr int current_schema_version = 3;
+constexpr int current_schema_version = 4;
 
 } // namespace aplc::store
