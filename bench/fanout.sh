@@ -87,7 +87,7 @@ start_server() {
             local db="$OUT/aplc-$RANDOM.db"
             rm -f "$db" "$db-wal" "$db-shm"
             taskset -c 0 "$APLC" serve --db "$db" --event "$EVENT" --bind 127.0.0.1 --port 0 \
-                --organiser-password "$PASSWORD" >"$log" 2>&1 &
+                --organiser-password "$PASSWORD" --max-connections-per-address 0 >"$log" 2>&1 &
             ;;
         ref_beast)
             taskset -c 0 "$REF_BEAST" --port 0 --board-bytes "$bytes" >"$log" 2>&1 &

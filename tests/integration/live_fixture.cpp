@@ -192,10 +192,18 @@ std::int64_t live_server::health_seq() {
 }
 
 std::map<std::string, double> live_server::metric_samples() {
-    http_response r = http_get(port(), "/metrics");
+    return itest::metric_samples(port());
+}
+
+std::map<std::string, double> metric_samples(unsigned short port) {
+    http_response r = http_get(port, "/metrics");
     if (r.status != 200) throw std::runtime_error("/metrics answered " + std::to_string(r.status));
+    return parse_metric_samples(r.body);
+}
+
+std::map<std::string, double> parse_metric_samples(const std::string& text) {
     std::map<std::string, double> out;
-    std::istringstream lines{r.body};
+    std::istringstream lines{text};
     std::string line;
     while (std::getline(lines, line)) {
         if (line.empty() || line[0] == '#') continue;

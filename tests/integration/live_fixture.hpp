@@ -84,6 +84,12 @@ private:
     std::unique_ptr<ws_client> organiser_;
 };
 
+// The samples of GET /metrics of the server on `port`: "name{labels}" -> value. Throws unless it
+// answers 200.
+std::map<std::string, double> metric_samples(unsigned short port);
+// The samples of a /metrics text.
+std::map<std::string, double> parse_metric_samples(const std::string& text);
+
 // sheet.submit with a new submission id; returns the reply (ok or error).
 json submit(ws_client& client, const json& sheet, const std::string& submission_id = {});
 

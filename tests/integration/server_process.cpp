@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,9 +52,11 @@ std::vector<std::string> environment_with(const std::string& name, const std::st
 
 // Forks and execs `args` with stdout on `out_fd` and stderr on `err_fd`; every other descriptor
 // of this process (sockets of earlier clients, other pipes) is closed in the child. The child
-// gets `env` as its environment when it is given, this process's otherwise.
+// gets `env` as its environment when it is given, this process's otherwise, and `open_files`
+// as its open-file limit (soft and hard) when it is given.
 pid_t spawn(std::vector<std::string> args, int out_fd, int err_fd,
-            std::optional<std::vector<std::string>> env = std::nullopt) {
+            std::optional<std::vector<std::string>> env = std::nullopt,
+            std::optional<unsigned> open_files = std::nullopt) {
     auto argv = make_argv(args);
     std::vector<char*> envp;
     if (env) envp = make_argv(*env);
@@ -64,6 +67,10 @@ pid_t spawn(std::vector<std::string> args, int out_fd, int err_fd,
         ::dup2(out_fd, 1);
         ::dup2(err_fd, 2);
         ::close_range(3, ~0U, 0);
+        if (open_files) {
+            const rlimit limit{*open_files, *open_files};
+            if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(126);
+        }
         if (env)
             ::execve(argv[0], argv.data(), envp.data());
         else
@@ -151,7 +158,8 @@ void server_process::start() {
     exit_code_.reset();
     // Its temporary files (exports) go to a directory of the test's own, which a test can check.
     std::filesystem::create_directories(tmp_dir());
-    pid_ = spawn(args, pipe_fds[1], err_fd, environment_with("TMPDIR", tmp_dir().string()));
+    pid_ = spawn(args, pipe_fds[1], err_fd, environment_with("TMPDIR", tmp_dir().string()),
+                 options_.open_files);
     ::close(pipe_fds[1]);
     ::close(err_fd);
     reader_ = std::thread{[this, fd = pipe_fds[0]] {

@@ -50,6 +50,7 @@ struct server_options {
     std::optional<std::string> event_file;             // --event
     std::string organiser_password = "organiser-pw-1"; // --organiser-password
     std::vector<std::string> extra_args;               // e.g. {"--slow-client-ms", "1000"}
+    std::optional<unsigned> open_files;                // the child's open-file limit, soft and hard
     std::chrono::seconds start_timeout{60};
 };
 

@@ -48,6 +48,12 @@ void register_serve_command(CLI::App& app, serve_options& o) {
     cmd->add_option("--slow-client-ms", o.net.slow_client,
                     "close a connection whose write has not finished in this time (1013)")
         ->capture_default_str();
+    cmd->add_option("--max-connections", o.net.max_connections,
+                    "connections open at once; past it a new one is answered 503 (default: "
+                    "the open-file limit, raised to its hard limit, less 128)");
+    cmd->add_option("--max-connections-per-address", o.net.max_connections_per_address,
+                    "connections open at once from one IP address; 0: no limit")
+        ->capture_default_str();
 }
 
 namespace {

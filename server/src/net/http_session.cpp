@@ -85,8 +85,8 @@ bool allowed_origin(const server_state& s, std::string_view origin, std::string_
 template <class Stream>
 class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 public:
-    http_session(server_state& s, Stream&& stream, std::string address)
-        : s_{s}, stream_{std::move(stream)}, address_{std::move(address)} {}
+    http_session(server_state& s, Stream&& stream, admission counted)
+        : s_{s}, stream_{std::move(stream)}, admission_{std::move(counted)} {}
 
     void start() { read(); }
 
@@ -97,7 +97,9 @@ private:
         parser_.emplace();
         parser_->header_limit(8 * 1024);
         parser_->body_limit(s_.options.max_body);
-        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds{30});
+        // A refused connection gets its 503 for a request that comes at once, or nothing.
+        beast::get_lowest_layer(stream_).expires_after(
+            admission_.refused().empty() ? std::chrono::seconds{30} : std::chrono::seconds{2});
         http::async_read(stream_, buffer_, *parser_,
                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                              self->on_read(ec);
@@ -117,6 +119,7 @@ private:
         if (ec) return;
         ++s_.stats.http_requests;
         auto req = parser_->release();
+        if (!admission_.refused().empty()) return write(too_many_connections(req));
         if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
         route(std::move(req));
     }
@@ -128,7 +131,26 @@ private:
             return write(plain(req, http::status::forbidden,
                                "WebSocket connections from this origin are refused"));
         beast::get_lowest_layer(stream_).expires_never();
-        start_websocket(s_, std::move(stream_), address_, std::move(req));
+        start_websocket(s_, std::move(stream_), std::move(admission_), std::move(req));
+    }
+
+    // The answer to every request of a connection over the limits: 503, then the connection
+    // closes (the request was read, so the close is orderly and the client reads the answer).
+    response too_many_connections(const http_request& req) const {
+        const bool all = admission_.refused() == "server_full";
+        response res{http::status::service_unavailable, req.version()};
+        res.set(http::field::content_type, "application/json");
+        res.set(http::field::retry_after, "5");
+        res.keep_alive(false);
+        res.body() = json{{"code", "too_many_connections"},
+                          {"reason", admission_.refused()},
+                          {"message",
+                           all ? "the server has as many connections as it may hold; try "
+                                 "again in a few seconds"
+                               : "too many connections from your address (" + admission_.address() +
+                                     "); close some, or try again in a few seconds"}}
+                         .dump();
+        return res;
     }
 
     static response plain(const http_request& req, http::status status, std::string text) {
@@ -161,7 +183,8 @@ private:
         if (target == "/metrics") {
             auto res = plain(req, http::status::ok, "");
             res.set(http::field::content_type, "text/plain; version=0.0.4");
-            res.body() = s_.stats.text(s_.hub.subscriptions());
+            res.body() =
+                s_.stats.text(s_.hub.subscriptions(), s_.connections.open, s_.connections.max_open);
             return write(std::move(res));
         }
         if (target.starts_with("/api/boards/")) return board(req, target.substr(12));
@@ -313,7 +336,7 @@ private:
 
     server_state& s_;
     Stream stream_;
-    std::string address_;
+    admission admission_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     bool head_ = false; // the request being answered is a HEAD
@@ -321,23 +344,23 @@ private:
 
 } // namespace
 
-void start_http(server_state& s, tcp::socket socket, ssl::context* tls) {
+void start_http(server_state& s, tcp::socket socket, ssl::context* tls, admission counted) {
     beast::error_code ec;
     socket.set_option(tcp::no_delay{true}, ec);
-    auto ep = socket.remote_endpoint(ec);
-    std::string address = ec ? "?" : ep.address().to_string();
     if (!tls) {
         std::make_shared<http_session<plain_stream>>(s, plain_stream{std::move(socket)},
-                                                     std::move(address))
+                                                     std::move(counted))
             ->start();
         return;
     }
     auto stream = std::make_shared<tls_stream>(plain_stream{std::move(socket)}, *tls);
-    beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds{30});
-    stream->async_handshake(ssl::stream_base::server, [&s, stream, address = std::move(address)](
-                                                          beast::error_code hec) {
+    beast::get_lowest_layer(*stream).expires_after(
+        counted.refused().empty() ? std::chrono::seconds{30} : std::chrono::seconds{2});
+    auto held = std::make_shared<admission>(std::move(counted));
+    stream->async_handshake(ssl::stream_base::server, [&s, stream, held](beast::error_code hec) {
         if (hec) return;
-        std::make_shared<http_session<tls_stream>>(s, std::move(*stream), address)->start();
+        std::make_shared<http_session<tls_stream>>(s, std::move(*stream), std::move(*held))
+            ->start();
     });
 }
 

@@ -16,8 +16,23 @@ void scalar(std::ostream& o, std::string_view name, std::string_view type, std::
 
 } // namespace
 
-std::string metrics::text(std::size_t subscriptions) const {
+std::string metrics::text(std::size_t subscriptions, std::size_t open, std::size_t max_open) const {
     std::ostringstream o;
+    scalar(o, "aplc_open_connections", "gauge", "Connections open, HTTP or WebSocket.", open);
+    scalar(o, "aplc_max_connections", "gauge",
+           "Connections that may be open at once (--max-connections).", max_open);
+    o << "# HELP aplc_connections_refused_total New connections answered 503 "
+         "too_many_connections, by reason (server_full, address_full).\n"
+         "# TYPE aplc_connections_refused_total counter\n";
+    for (const char* reason : {"server_full", "address_full"}) {
+        auto it = refused_connections.find(reason);
+        o << "aplc_connections_refused_total{reason=\"" << reason << "\"} "
+          << (it == refused_connections.end() ? 0 : it->second) << "\n";
+    }
+    scalar(o, "aplc_accept_failures_total", "counter",
+           "Connections the server could not accept for want of file descriptors or memory "
+           "(it pauses accepting for 100 ms after each).",
+           accept_failures);
     o << "# HELP aplc_connections Open WebSocket connections by role.\n"
          "# TYPE aplc_connections gauge\n";
     for (auto r : {live::role::public_viewer, live::role::display, live::role::judge,

@@ -63,6 +63,8 @@ struct metrics {
     std::map<std::string, std::uint64_t> errors;
     std::map<live::role, std::int64_t> connections;
     std::int64_t http_requests = 0;
+    std::map<std::string, std::uint64_t> refused_connections; // by reason (admission_refusal)
+    std::uint64_t accept_failures = 0; // no descriptor or memory for a new connection
     // app thread, read by the network thread
     // A stored entry's ack: from its frame read until the ack is handed to the socket, whole
     // and in its three phases (DESIGN.md, durable ack).
@@ -73,8 +75,10 @@ struct metrics {
     std::atomic<std::uint64_t> board_changes{0};
     std::atomic<std::int64_t> seq{0};
 
-    // The Prometheus text of every metric; `subscriptions`: the hub's board subscriptions.
-    [[nodiscard]] std::string text(std::size_t subscriptions) const;
+    // The Prometheus text of every metric; `subscriptions`: the hub's board subscriptions;
+    // `open`: the connections open (HTTP or WebSocket), `max_open` their limit.
+    [[nodiscard]] std::string text(std::size_t subscriptions, std::size_t open,
+                                   std::size_t max_open) const;
 };
 
 } // namespace aplc::net

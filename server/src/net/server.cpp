@@ -11,7 +11,10 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
@@ -31,32 +34,65 @@ namespace {
 
 // ----- listening ---------------------------------------------------------------------------
 
+// Whether accepting failed for want of a descriptor or memory: the connection stays in the
+// backlog, so accepting again at once fails again at once.
+bool out_of_resources(const error_code& ec) {
+    return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+           ec == asio::error::no_memory ||
+           ec == error_code{ENFILE, boost::system::system_category()};
+}
+
 class listener : public std::enable_shared_from_this<listener> {
 public:
     listener(server_state& s, tcp::acceptor acceptor, ssl::context* tls)
-        : s_{s}, acceptor_{std::move(acceptor)}, tls_{tls} {}
+        : s_{s}, acceptor_{std::move(acceptor)}, tls_{tls}, pause_{s.net} {}
 
     void accept() {
-        acceptor_.async_accept(
-            s_.net, [self = shared_from_this()](error_code ec, tcp::socket sock) {
-                if (ec) {
-                    if (ec != asio::error::operation_aborted && !self->s_.stopping) self->accept();
-                    return;
-                }
-                start_http(self->s_, std::move(sock), self->tls_);
-                self->accept();
-            });
+        acceptor_.async_accept(s_.net,
+                               [self = shared_from_this()](error_code ec, tcp::socket sock) {
+                                   self->on_accept(ec, std::move(sock));
+                               });
     }
 
     void stop() {
         error_code ignored;
         acceptor_.close(ignored);
+        pause_.cancel();
     }
 
 private:
+    void on_accept(error_code ec, tcp::socket sock) {
+        if (ec == asio::error::operation_aborted || s_.stopping) return;
+        if (out_of_resources(ec)) {
+            // Retrying at once would spin the network thread and starve every connection.
+            ++s_.stats.accept_failures;
+            pause_.expires_after(std::chrono::milliseconds{100});
+            pause_.async_wait([self = shared_from_this()](error_code wec) {
+                if (!wec && !self->s_.stopping) self->accept();
+            });
+            return;
+        }
+        if (!ec) admit(std::move(sock));
+        accept();
+    }
+
+    // Serves an accepted connection, or answers it 503 when it is over the limits.
+    void admit(tcp::socket sock) {
+        error_code ec;
+        auto ep = sock.remote_endpoint(ec);
+        std::string address = ec ? "?" : ep.address().to_string();
+        const std::string_view refusal = admission_refusal(s_, address);
+        if (!refusal.empty()) {
+            ++s_.stats.refused_connections[std::string{refusal}];
+            if (s_.connections.refusing >= max_refusing) return; // closed unanswered
+        }
+        start_http(s_, std::move(sock), tls_, admission{s_, std::move(address), refusal});
+    }
+
     server_state& s_;
     tcp::acceptor acceptor_;
     ssl::context* tls_;
+    asio::steady_timer pause_;
 };
 
 // Connections one sweep slice visits: about one bulk-lane batch.
@@ -99,6 +135,32 @@ bool use_tls(ssl::context& tls, const server_options& options, std::ostream& err
     return !ec;
 }
 
+// Raises the open-file limit to its hard limit (a venue's spectators can outnumber the usual
+// 1,024) and returns it.
+std::size_t raise_open_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    return limit.rlim_cur == RLIM_INFINITY ? SIZE_MAX : limit.rlim_cur;
+}
+
+// The limits of server_options::max_connections...: without a total, the open-file limit less
+// the descriptors the rest of the server may hold (the database and its exports' read-only
+// connections, the web apps' files, the reactor), or half the limit when it is small.
+connection_counts effective_limits(const server_options& options, std::size_t open_files) {
+    constexpr std::size_t reserve = 128;
+    connection_counts c;
+    c.max_open = options.max_connections != 0 ? options.max_connections
+                 : open_files > 2 * reserve   ? open_files - reserve
+                                              : open_files / 2;
+    c.max_per_address = options.max_connections_per_address;
+    return c;
+}
+
 // An acceptor listening on options.bind:options.port; nullopt after saying why.
 std::optional<tcp::acceptor> listen(asio::io_context& net, const server_options& options,
                                     std::ostream& err) {
@@ -138,6 +200,13 @@ void print_addresses(std::ostream& out, const server_options& options, unsigned 
     out << "listening on " << base << std::endl;
 }
 
+void print_limits(std::ostream& out, const connection_counts& c, std::size_t open_files) {
+    out << "  connections: at most " << c.max_open << " at once (open-file limit " << open_files
+        << ")";
+    if (c.max_per_address != 0) out << ", " << c.max_per_address << " from one address";
+    out << "\n";
+}
+
 } // namespace
 
 int serve(live::service& app, live::auth& codes, const server_options& options, std::ostream& out,
@@ -159,6 +228,8 @@ int serve(live::service& app, live::auth& codes, const server_options& options, 
     asio::thread_pool export_pool{1};
     server_state& s =
         state.emplace(net, bulk, app_ctx, auth_pool, export_pool, app, codes, options);
+    const std::size_t open_files = raise_open_file_limit();
+    s.connections = effective_limits(options, open_files);
     handoff = &s.handoff;
     for (const auto& b : app.all_boards()) s.hub.publish(b);
     s.displays = app.displays();
@@ -192,6 +263,7 @@ int serve(live::service& app, live::auth& codes, const server_options& options, 
         grace.async_wait([&](error_code) { net.stop(); });
     });
 
+    print_limits(out, s.connections, open_files);
     print_addresses(out, options, port, tls.has_value());
     net.run();
 

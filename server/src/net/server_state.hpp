@@ -43,6 +43,16 @@ constexpr std::chrono::microseconds bulk_batch{150};
 // Subscribers a hub slice reaches: about one batch of the lane (a board write costs ~10 us).
 constexpr std::size_t hub_slice = 16;
 
+// The connections counted against the limits (server_options::max_connections...): all, by
+// address, and those being refused (each answered 503 then closed).
+struct connection_counts {
+    std::size_t max_open = 0; // the effective limits
+    std::size_t max_per_address = 0;
+    std::size_t open = 0;
+    std::unordered_map<std::string, std::size_t> by_address;
+    std::size_t refusing = 0;
+};
+
 struct server_state {
     asio::io_context& net;
     bulk_lane& bulk; // the network thread's low-priority work
@@ -61,6 +71,7 @@ struct server_state {
     // The displays' settings as the app thread made them last, and display name -> connections.
     live::display_settings_ptr displays;
     std::map<std::string, int, std::less<>> displays_connected;
+    connection_counts connections;
 
     server_state(asio::io_context& n, bulk_lane& b, asio::io_context& a, asio::thread_pool& p,
                  asio::thread_pool& x, live::service& s, live::auth& c, const server_options& o)
@@ -82,6 +93,36 @@ struct server_state {
     void publish(const std::vector<live::snapshot_ptr>& boards) {
         for (const auto& b : boards) hub.publish(b);
     }
+};
+
+// Refused connections waiting for their 503 at once, beyond which one is closed unanswered: a
+// flood's refusals must not take the descriptors kept in reserve.
+constexpr std::size_t max_refusing = 64;
+
+// Why a new connection from `address` is not admitted now ("server_full", "address_full"), or
+// empty when it is.
+[[nodiscard]] std::string_view admission_refusal(const server_state& s, const std::string& address);
+
+// A connection counted from its accept to its close (its HTTP session holds it, then its
+// WebSocket session): admitted, or refused for `reason` (admission_refusal) and counted as
+// being refused until its 503 is written.
+class admission {
+public:
+    admission(server_state& s, std::string address, std::string_view reason = {});
+    ~admission();
+    admission(admission&& other) noexcept;
+    admission(const admission&) = delete;
+    admission& operator=(const admission&) = delete;
+    admission& operator=(admission&&) = delete;
+
+    [[nodiscard]] const std::string& address() const { return address_; }
+    // "server_full" or "address_full" for a refused connection; empty for an admitted one.
+    [[nodiscard]] std::string_view refused() const { return reason_; }
+
+private:
+    server_state* s_;
+    std::string address_;
+    std::string_view reason_; // a literal
 };
 
 // A connection as the sweep and the shutdown see it.

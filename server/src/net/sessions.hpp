@@ -22,13 +22,14 @@ using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 using http_request = boost::beast::http::request<boost::beast::http::string_body>;
 
 // Serves HTTP on an accepted connection, after a TLS handshake when `tls` is set (a handshake
-// unfinished after 30 s ends the connection).
+// unfinished after 30 s ends the connection). A connection `counted` as refused answers its
+// request 503 too_many_connections and closes.
 void start_http(server_state& s, boost::asio::ip::tcp::socket socket,
-                boost::asio::ssl::context* tls);
+                boost::asio::ssl::context* tls, admission counted);
 
 // Accepts the WebSocket upgrade `req` on `stream` (its HTTP session ends here): the connection
 // is public until it signs in (docs/protocol.md).
-void start_websocket(server_state& s, plain_stream&& stream, std::string address, http_request req);
-void start_websocket(server_state& s, tls_stream&& stream, std::string address, http_request req);
+void start_websocket(server_state& s, plain_stream&& stream, admission counted, http_request req);
+void start_websocket(server_state& s, tls_stream&& stream, admission counted, http_request req);
 
 } // namespace aplc::net

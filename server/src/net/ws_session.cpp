@@ -38,9 +38,9 @@ class ws_session : public live::subscriber,
                    public session_base,
                    public std::enable_shared_from_this<ws_session<Stream>> {
 public:
-    ws_session(server_state& s, Stream&& stream, std::string address)
-        : s_{s}, ws_{std::move(stream)}, address_{std::move(address)},
-          out_{s.options.max_queued_replies} {}
+    ws_session(server_state& s, Stream&& stream, admission counted)
+        : s_{s}, ws_{std::move(stream)},
+          admission_{std::move(counted)}, out_{s.options.max_queued_replies} {}
 
     ~ws_session() override {
         --s_.stats.connections[who_.who];
@@ -162,7 +162,7 @@ private:
     // On the app thread; an entry stored is acknowledged once committed (`read_at`: when its
     // frame was read, for the ack's metrics).
     void to_app(json msg, clock::time_point read_at) {
-        live::client from{who_, "ws:" + address_};
+        live::client from{who_, "ws:" + admission_.address()};
         s_.handoff.queued();
         asio::post(s_.app_ctx, [self = this->shared_from_this(), from = std::move(from),
                                 msg = std::move(msg), read_at]() mutable {
@@ -245,11 +245,11 @@ private:
         asio::post(s_.auth_pool, [self = this->shared_from_this(), type, msg, started]() mutable {
             auto& st = self->s_;
             const auto now = std::chrono::system_clock::now();
-            auto result =
-                type == "auth.resume"
-                    ? st.codes.resume(msg.at("token").get<std::string>(), now)
-                    : st.codes.sign_in(msg.at("subject").get<std::string>(),
-                                       msg.at("secret").get<std::string>(), self->address_, now);
+            auto result = type == "auth.resume"
+                              ? st.codes.resume(msg.at("token").get<std::string>(), now)
+                              : st.codes.sign_in(msg.at("subject").get<std::string>(),
+                                                 msg.at("secret").get<std::string>(),
+                                                 self->admission_.address(), now);
             // As in to_app(): the session's reference goes back to the network thread.
             asio::post(st.net, [self = std::move(self), result = std::move(result),
                                 re = msg.at("id"), started] {
@@ -444,7 +444,7 @@ private:
 
     server_state& s_;
     websocket::stream<Stream> ws_;
-    std::string address_;
+    admission admission_;
     beast::flat_buffer buffer_;
     std::size_t oversized_ = 0;
     live::principal who_;
@@ -460,20 +460,19 @@ private:
 };
 
 template <class Stream>
-void open_session(server_state& s, Stream&& stream, std::string address, http_request req) {
-    std::make_shared<ws_session<Stream>>(s, std::move(stream), std::move(address))
+void open_session(server_state& s, Stream&& stream, admission counted, http_request req) {
+    std::make_shared<ws_session<Stream>>(s, std::move(stream), std::move(counted))
         ->start(std::move(req));
 }
 
 } // namespace
 
-void start_websocket(server_state& s, plain_stream&& stream, std::string address,
-                     http_request req) {
-    open_session(s, std::move(stream), std::move(address), std::move(req));
+void start_websocket(server_state& s, plain_stream&& stream, admission counted, http_request req) {
+    open_session(s, std::move(stream), std::move(counted), std::move(req));
 }
 
-void start_websocket(server_state& s, tls_stream&& stream, std::string address, http_request req) {
-    open_session(s, std::move(stream), std::move(address), std::move(req));
+void start_websocket(server_state& s, tls_stream&& stream, admission counted, http_request req) {
+    open_session(s, std::move(stream), std::move(counted), std::move(req));
 }
 
 } // namespace aplc::net
