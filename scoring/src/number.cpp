@@ -368,7 +368,8 @@ std::string number::to_string(int min_places) const {
         --places;
         rounded = round({places, round_mode::half_even});
     }
-    if (!rounded) return to_fraction_string();
+    // Within one of the largest value held (2^127): its whole part, truncated.
+    if (!rounded) return int128_to_string(num_ / den_);
     number fixed = *rounded;
     std::string digits = int128_to_string(abs128(fixed.num_));
     auto p = static_cast<std::size_t>(places);

@@ -42,8 +42,9 @@ admitted until_admitted(unsigned short port) {
     return out;
 }
 
-// The CPU time (user + system, in clock ticks) process `pid` has used so far.
-long cpu_ticks(pid_t pid) {
+// The CPU time (user + system, in clock ticks) process `pid` has used so far (unused in the
+// AddressSanitizer build, which leaves out the test below that reads it).
+[[maybe_unused]] long cpu_ticks(pid_t pid) {
     std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};
     std::string stat{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
     // Fields after the command's closing parenthesis: state is the 3rd, utime the 14th.
@@ -89,6 +90,27 @@ TEST_CASE("connections from one address past --max-connections-per-address are a
     CHECK(a->subscribe("latest").at("type") == "ok");
 }
 
+TEST_CASE("with --max-connections-per-address 0 one address may hold more than 256 connections",
+          "[integration]") {
+    live_server server{{"--max-connections-per-address", "0"}};
+    boost::asio::io_context io;
+    const boost::asio::ip::tcp::endpoint endpoint{boost::asio::ip::make_address("127.0.0.1"),
+                                                  server.port()};
+    std::vector<boost::asio::ip::tcp::socket> held;
+    for (int i = 0; i < 300; ++i) {
+        held.emplace_back(io);
+        held.back().connect(endpoint);
+    }
+    // Each is counted once the server has accepted it: wait until all 300 are.
+    auto samples = metric_samples(server.port());
+    for (int attempt = 0; attempt < 250 && samples.at("aplc_open_connections") < 301; ++attempt) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+        samples = metric_samples(server.port());
+    }
+    CHECK(samples.at("aplc_open_connections") == 301); // the 300 and this request's own
+    CHECK(samples.at(R"(aplc_connections_refused_total{reason="address_full"})") == 0);
+}
+
 TEST_CASE("connections past --max-connections are answered 503 until one closes", "[integration]") {
     live_server server{{"--max-connections", "2"}};
     auto a = server.connect();
@@ -108,6 +130,11 @@ TEST_CASE("connections past --max-connections are answered 503 until one closes"
     CHECK(a->subscribe("overall").at("type") == "ok");
 }
 
+// Not in the AddressSanitizer and UBSan build: the sanitizers' runtime needs descriptors of
+// its own, and out of them UBSan's vptr check cannot open the pipe it probes memory with,
+// reports a false "invalid vptr" and stops the server. The debug and ThreadSanitizer builds
+// run it.
+#if !defined(__SANITIZE_ADDRESS__)
 TEST_CASE("out of file descriptors the server pauses accepting, then serves again",
           "[integration]") {
     // 64 descriptors in all, and a connection limit above them: accepting fails for want of a
@@ -141,3 +168,4 @@ TEST_CASE("out of file descriptors the server pauses accepting, then serves agai
     CHECK(samples.at("aplc_max_connections") == 1000);
     CHECK(server.running());
 }
+#endif

@@ -13,6 +13,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <thread>
+
 using namespace aplc::itest;
 
 namespace {
@@ -57,6 +60,27 @@ tcp::endpoint loopback(unsigned short port) {
     return {net::ip::make_address_v4("127.0.0.1"), port};
 }
 
+// GET `target` over HTTPS, trusting `files`' certificate.
+http::response<http::string_body> https_get(unsigned short port, const tls_files& files,
+                                            const std::string& target) {
+    ssl::context ctx{ssl::context::tls_client};
+    ctx.load_verify_file(files.cert);
+    ctx.set_verify_mode(ssl::verify_peer);
+    net::io_context ioc;
+    beast::ssl_stream<beast::tcp_stream> stream{ioc, ctx};
+    await(ioc, "connecting",
+          [&](auto h) { beast::get_lowest_layer(stream).async_connect(loopback(port), h); });
+    await(ioc, "the TLS handshake",
+          [&](auto h) { stream.async_handshake(ssl::stream_base::client, h); });
+    http::request<http::empty_body> request{http::verb::get, target, 11};
+    request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+    await(ioc, "writing", [&](auto h) { http::async_write(stream, request, h); });
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    await(ioc, "reading", [&](auto h) { http::async_read(stream, buffer, response, h); });
+    return response;
+}
+
 } // namespace
 
 TEST_CASE("with --tls-cert and --tls-key the server speaks HTTPS and WSS, not plain text",
@@ -72,19 +96,7 @@ TEST_CASE("with --tls-cert and --tls-key the server speaks HTTPS and WSS, not pl
     const std::string host = "127.0.0.1:" + std::to_string(server.port());
 
     SECTION("GET /healthz over HTTPS") {
-        net::io_context ioc;
-        beast::ssl_stream<beast::tcp_stream> stream{ioc, ctx};
-        await(ioc, "connecting", [&](auto h) {
-            beast::get_lowest_layer(stream).async_connect(loopback(server.port()), h);
-        });
-        await(ioc, "the TLS handshake",
-              [&](auto h) { stream.async_handshake(ssl::stream_base::client, h); });
-        http::request<http::empty_body> request{http::verb::get, "/healthz", 11};
-        request.set(http::field::host, host);
-        await(ioc, "writing", [&](auto h) { http::async_write(stream, request, h); });
-        beast::flat_buffer buffer;
-        http::response<http::string_body> response;
-        await(ioc, "reading", [&](auto h) { http::async_read(stream, buffer, response, h); });
+        auto response = https_get(server.port(), files, "/healthz");
         CHECK(response.result_int() == 200);
         CHECK(json::parse(response.body()).at("status") == "ok");
     }
@@ -113,4 +125,27 @@ TEST_CASE("with --tls-cert and --tls-key the server speaks HTTPS and WSS, not pl
     SECTION("a plain-text WebSocket upgrade gets nowhere") {
         CHECK_THROWS(ws_client{server.port()});
     }
+}
+
+TEST_CASE("over TLS a connection past the limit gets its 503 after the handshake",
+          "[integration]") {
+    tls_files files;
+    live_server server(
+        {"--tls-cert", files.cert, "--tls-key", files.key, "--max-connections", "1"});
+    // Accepted first (the server takes its backlog in order) and held mid-handshake.
+    net::io_context ioc;
+    tcp::socket held{ioc};
+    held.connect(loopback(server.port()));
+
+    auto refused = https_get(server.port(), files, "/healthz");
+    CHECK(refused.result_int() == 503);
+    CHECK(json::parse(refused.body()).at("code") == "too_many_connections");
+    CHECK(json::parse(refused.body()).at("reason") == "server_full");
+
+    held.close();
+    for (int attempt = 0; attempt < 250 && refused.result_int() == 503; ++attempt) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+        refused = https_get(server.port(), files, "/healthz");
+    }
+    CHECK(refused.result_int() == 200);
 }

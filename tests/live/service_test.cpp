@@ -81,6 +81,15 @@ TEST_CASE("a committed sheet is acknowledged with its entry and changes the boar
         CHECK(f.log().last_seq() == before + 1);
         CHECK(f.changed().empty());
     }
+    SECTION("the very same request from another judge is refused as a reuse") {
+        // Byte for byte J01's request: only the sender differs (not "not_your_sheet": the id is
+        // checked first, and a repeat would have been answered with J01's ack).
+        auto other = f.send(j02, submit("sub-1", sheet_of("J01", {{"planning", "9.5"},
+                                                                  {"execution", "9.5"},
+                                                                  {"communication", "9"}})));
+        CHECK(other["code"] == "submission_id_reused");
+        CHECK(f.log().last_seq() == before + 1);
+    }
     SECTION("the submission id from another judge is refused, even for the same kind of sheet") {
         auto other = f.send(j02, submit("sub-1", sheet_of("J02", {{"planning", "9.5"},
                                                                   {"execution", "9.5"},

@@ -174,6 +174,7 @@ export function describe_error(err) {
         duplicate_sheet: "A sheet for this team is already stored: correct it instead.",
         disconnected: "Not connected to the server.",
         storage_failed: "The server could not store it; it will be retried.",
+        submission_id_reused: "Not stored: its id belongs to another change. Submit it again.",
     };
     const base = words[err.code];
     const detail = err.message && err.message !== err.code ? err.message : "";

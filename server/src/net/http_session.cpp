@@ -214,7 +214,8 @@ private:
     // make_export() makes from the log by a thread of its own on a read-only connection (a
     // results book takes a while; judges' acks must not wait for it): the official documents,
     // a run's history, the log check, the backup. Organisers and head judges; the backup
-    // organisers only.
+    // organisers only. Each thread moves `self` on to the next, and the last to the network
+    // thread, so the session ends there (its admission counts are the network thread's).
     void export_file(http_request req, std::string name) {
         std::string auth{req[http::field::authorization]};
         if (!auth.starts_with("Bearer "))
@@ -230,53 +231,61 @@ private:
             if (!who || (who->who.who != live::role::organiser &&
                          (organisers_only || who->who.who != live::role::head_judge))) {
                 std::string code = who ? "forbidden" : who.error().code;
-                return asio::post(st.net, [self, req = std::move(req), code, organisers_only] {
-                    self->write(json_response(
-                        req,
-                        json{{"code", code},
-                             {"message", organisers_only ? "organisers only"
-                                                         : "organisers and head judges only"}}
-                            .dump(),
-                        code == "forbidden" ? http::status::forbidden
-                                            : http::status::unauthorized));
-                });
+                return asio::post(
+                    st.net, [self = std::move(self), req = std::move(req), code, organisers_only] {
+                        self->write(json_response(
+                            req,
+                            json{{"code", code},
+                                 {"message", organisers_only ? "organisers only"
+                                                             : "organisers and head judges only"}}
+                                .dump(),
+                            code == "forbidden" ? http::status::forbidden
+                                                : http::status::unauthorized));
+                    });
             }
             if (name == "standings.json")
-                return asio::post(st.app_ctx, [self, req = std::move(req)]() mutable {
+                return asio::post(st.app_ctx, [self = std::move(self),
+                                               req = std::move(req)]() mutable {
                     auto body = self->s_.app.standings_json();
+                    auto& net = self->s_.net;
                     if (!body)
-                        return asio::post(self->s_.net, [self, req = std::move(req)] {
+                        return asio::post(net, [self = std::move(self), req = std::move(req)] {
                             self->write(json_response(
                                 req,
                                 json{{"code", "no_event"}, {"message", live::no_event_message}}
                                     .dump(),
                                 http::status::not_found));
                         });
-                    self->send_file(std::move(req), std::move(*body), "standings.json");
+                    send_file(std::move(self), std::move(req), std::move(*body), "standings.json");
                 });
-            asio::post(st.export_pool, [self, req = std::move(req), name]() mutable {
-                auto made = make_export(self->s_.options.db_path, name);
-                if (!made)
-                    return asio::post(self->s_.net, [self, req = std::move(req), e = made.error()] {
-                        self->write(json_response(
-                            // The message may repeat the request's path, which
-                            // need not be UTF-8.
-                            req,
-                            json{{"code", e.code}, {"message", e.message}}.dump(
-                                -1, ' ', false, json::error_handler_t::replace),
-                            e.code == "not_found" || e.code == "no_event"
-                                ? http::status::not_found
-                                : http::status::internal_server_error));
-                    });
-                self->send_file(std::move(req), std::move(made.value()), name);
-            });
+            asio::post(
+                st.export_pool, [self = std::move(self), req = std::move(req), name]() mutable {
+                    auto made = make_export(self->s_.options.db_path, name);
+                    auto& net = self->s_.net;
+                    if (!made)
+                        return asio::post(
+                            net, [self = std::move(self), req = std::move(req), e = made.error()] {
+                                self->write(json_response(
+                                    // The message may repeat the request's path, which
+                                    // need not be UTF-8.
+                                    req,
+                                    json{{"code", e.code}, {"message", e.message}}.dump(
+                                        -1, ' ', false, json::error_handler_t::replace),
+                                    e.code == "not_found" || e.code == "no_event"
+                                        ? http::status::not_found
+                                        : http::status::internal_server_error));
+                            });
+                    send_file(std::move(self), std::move(req), std::move(made.value()), name);
+                });
         });
     }
 
-    // On any thread: hands a finished export to the network thread.
-    void send_file(http_request req, std::string body, std::string name) {
-        asio::post(s_.net, [self = this->shared_from_this(), req = std::move(req),
-                            body = std::move(body), name = std::move(name)] {
+    // On any thread: hands a finished export, and `self`, to the network thread.
+    static void send_file(std::shared_ptr<http_session> self, http_request req, std::string body,
+                          std::string name) {
+        auto& net = self->s_.net;
+        asio::post(net, [self = std::move(self), req = std::move(req), body = std::move(body),
+                         name = std::move(name)] {
             auto res = json_response(req, body);
             res.set(http::field::cache_control, "no-store"); // results, a database copy
             const auto ext = std::filesystem::path{name}.extension().string();

@@ -21,8 +21,9 @@ std::string metrics::text(std::size_t subscriptions, std::size_t open, std::size
     scalar(o, "aplc_open_connections", "gauge", "Connections open, HTTP or WebSocket.", open);
     scalar(o, "aplc_max_connections", "gauge",
            "Connections that may be open at once (--max-connections).", max_open);
-    o << "# HELP aplc_connections_refused_total New connections answered 503 "
-         "too_many_connections, by reason (server_full, address_full).\n"
+    o << "# HELP aplc_connections_refused_total New connections refused, by reason "
+         "(server_full, address_full): answered 503 too_many_connections, or closed "
+         "unanswered while 64 others wait for theirs.\n"
          "# TYPE aplc_connections_refused_total counter\n";
     for (const char* reason : {"server_full", "address_full"}) {
         auto it = refused_connections.find(reason);

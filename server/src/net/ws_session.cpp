@@ -334,7 +334,8 @@ private:
     // The codes issued come from the auth thread (SQLite); who is connected and what each
     // display follows are the network thread's.
     void list_displays(const json& re) {
-        asio::post(s_.auth_pool, [self = this->shared_from_this(), re] {
+        // mutable: `self` moves on, so the session ends on the network thread.
+        asio::post(s_.auth_pool, [self = this->shared_from_this(), re]() mutable {
             auto issued = self->s_.codes.subjects(live::role::display);
             auto& net = self->s_.net;
             asio::post(net, [self = std::move(self), re, issued = std::move(issued)] {

@@ -88,7 +88,8 @@ public:
     // The exact decimal text ("708.72", "-3", "0.0300" with min_places = 4). A value with no
     // finite expansion is written rounded half-even to 12 places; is_exact_decimal() tells. A
     // value too large for its places (past about 10^26) is rounded half-even to the most
-    // places that fit, so the text is always a decimal.
+    // places that fit (at the very edge, within one of 2^127, its whole part truncated), so
+    // the text is always a decimal.
     [[nodiscard]] std::string to_string(int min_places = 0) const;
     [[nodiscard]] bool is_exact_decimal() const { return decimal_places().has_value(); }
     // "p/q" in lowest terms, for explanations of values with no finite decimal.
