@@ -44,10 +44,9 @@ json entry_of(const json& scenario_board, const std::string& entrant) {
 TEST_CASE("a committed sheet is acknowledged with its entry and changes the boards that show it",
           "[service]") {
     fixture f;
+    const json marks{{"planning", "9.5"}, {"execution", "9.5"}, {"communication", "9"}};
     const auto before = f.app().seq();
-    auto ack = f.send(j01, submit("sub-1", sheet_of("J01", {{"planning", "9.5"},
-                                                            {"execution", "9.5"},
-                                                            {"communication", "9"}})));
+    auto ack = f.send(j01, submit("sub-1", sheet_of("J01", marks)));
     REQUIRE(ack["type"] == "ok");
     CHECK(ack["seq"] == before + 1);
     CHECK(ack["repeated"] == false);
@@ -62,9 +61,7 @@ TEST_CASE("a committed sheet is acknowledged with its entry and changes the boar
     CHECK_FALSE(entry_of(f.board("scenario/hostage-rescue"), "SGP").contains("rank"));
 
     SECTION("the same request again gets the original ack and stores nothing") {
-        auto again = f.send(j01, submit("sub-1", sheet_of("J01", {{"planning", "9.5"},
-                                                                  {"execution", "9.5"},
-                                                                  {"communication", "9"}})));
+        auto again = f.send(j01, submit("sub-1", sheet_of("J01", marks)));
         CHECK(again["type"] == "ok");
         CHECK(again["seq"] == before + 1);
         CHECK(again["repeated"] == true);
@@ -84,22 +81,16 @@ TEST_CASE("a committed sheet is acknowledged with its entry and changes the boar
     SECTION("the very same request from another judge is refused as a reuse") {
         // Byte for byte J01's request: only the sender differs (not "not_your_sheet": the id is
         // checked first, and a repeat would have been answered with J01's ack).
-        auto other = f.send(j02, submit("sub-1", sheet_of("J01", {{"planning", "9.5"},
-                                                                  {"execution", "9.5"},
-                                                                  {"communication", "9"}})));
+        auto other = f.send(j02, submit("sub-1", sheet_of("J01", marks)));
         CHECK(other["code"] == "submission_id_reused");
         CHECK(f.log().last_seq() == before + 1);
     }
     SECTION("the submission id from another judge is refused, even for the same kind of sheet") {
-        auto other = f.send(j02, submit("sub-1", sheet_of("J02", {{"planning", "9.5"},
-                                                                  {"execution", "9.5"},
-                                                                  {"communication", "9"}})));
+        auto other = f.send(j02, submit("sub-1", sheet_of("J02", marks)));
         CHECK(other["code"] == "submission_id_reused");
         CHECK(f.log().last_seq() == before + 1);
         // Not stored, so J02's sheet can still be sent under an id of its own.
-        auto own = f.send(j02, submit("sub-2", sheet_of("J02", {{"planning", "9.5"},
-                                                                {"execution", "9.5"},
-                                                                {"communication", "9"}})));
+        auto own = f.send(j02, submit("sub-2", sheet_of("J02", marks)));
         CHECK(own["seq"] == before + 2);
         CHECK(own["repeated"] == false);
     }
