@@ -2,6 +2,9 @@
 // SQLite file holding the demo event with a few of its sheets left out (so judges have work).
 #include "service_fixture.hpp"
 
+#include <set>
+#include <string>
+
 using namespace aplc::test;
 
 namespace {
@@ -337,8 +340,19 @@ TEST_CASE("an embargoed scenario shows no public results until every entrant has
     CHECK(pub["board"]["embargoed"] == true);
     for (const auto& e : pub["board"]["entries"]) CHECK_FALSE(e.contains("rank"));
     CHECK(entry_of(f.board("scenario/riot-control", board_view::live), "SGP").contains("values"));
-    // Its points are not in the public overall either.
+    // Its points are not in the public overall either, nor its sheets in the public `latest`.
     CHECK(f.board("overall")["board"] != f.board("overall", board_view::live)["board"]);
+    auto scenarios_in = [](const json& board) {
+        std::set<std::string> ids;
+        for (const auto& e : board["board"]["entries"]) ids.insert(e.value("scenario", ""));
+        return ids;
+    };
+    CHECK(scenarios_in(f.board("latest", board_view::live)).contains("riot-control"));
+    CHECK_FALSE(scenarios_in(f.board("latest")).contains("riot-control"));
+    CHECK_FALSE(scenarios_in(f.board("latest")).empty());
+    // Boards the embargo does not touch read the same to both views.
+    CHECK(f.board("scenario/hostage-rescue")["board"] ==
+          f.board("scenario/hostage-rescue", board_view::live)["board"]);
 }
 
 TEST_CASE("a rules change is previewed without storing, then applied", "[service]") {

@@ -195,8 +195,14 @@ struct service::impl {
         return {{"entries", std::move(entries)}};
     }
 
+    [[nodiscard]] bool latest_has_embargoed() const {
+        return std::any_of(latest.begin(), latest.end(),
+                           [this](const json& e) { return embargoed(e.value("scenario", "")); });
+    }
+
     // The boards of the topics in `only` (every topic when it is null) for both views, from the
-    // state as it is (freezes aside).
+    // state as it is (freezes aside). A topic has an entry in `pub` only where the public
+    // board differs from the live one (an embargo hides something in it).
     void make_boards(std::map<std::string, json>& live, std::map<std::string, json>& pub,
                      const std::set<std::string>* only = nullptr) const {
         auto hidden = public_standings();
@@ -204,14 +210,11 @@ struct service::impl {
             if (only && !only->contains(topic)) continue;
             if (topic == "latest") {
                 live[topic] = latest_board(false);
-                pub[topic] = latest_board(true);
+                if (latest_has_embargoed()) pub[topic] = latest_board(true);
                 continue;
             }
             live[topic] = make_board(topic, *rules, standings);
-            if (!hidden) {
-                pub[topic] = live[topic];
-                continue;
-            }
+            if (!hidden) continue;
             pub[topic] = make_board(topic, *rules, *hidden);
             if (topic.starts_with("scenario/") && embargoed(topic.substr(9)))
                 pub[topic]["embargoed"] = true;
@@ -244,16 +247,18 @@ struct service::impl {
                              frame_of(topic, board_view::live, state.seq, false, b.live_text)});
                 changed.push_back(b.live);
             }
-            json shown = pub[topic];
+            // The public board: the live one's text unless an embargo or a freeze changes it.
+            const auto hidden = pub.find(topic);
+            const json& unfrozen = hidden == pub.end() ? board : hidden->second;
             const auto rows = frozen_rows(topic);
-            if (rows) {
-                auto at_freeze = frozen_public.find(topic);
-                if (*rows > 0)
-                    shown = reveal_bottom(shown, *rows);
-                else if (at_freeze != frozen_public.end())
-                    shown = at_freeze->second;
+            std::string public_text;
+            if (rows && *rows > 0) {
+                public_text = reveal_bottom(unfrozen, *rows).dump();
+            } else if (auto at = frozen_public.find(topic); rows && at != frozen_public.end()) {
+                public_text = at->second.dump();
+            } else {
+                public_text = hidden == pub.end() ? b.live_text : unfrozen.dump();
             }
-            std::string public_text = shown.dump();
             if (public_text != b.public_text || rows.has_value() != b.public_frozen || !b.pub) {
                 b.public_text = std::move(public_text);
                 b.public_frozen = rows.has_value();
@@ -272,8 +277,11 @@ struct service::impl {
         std::map<std::string, json> live;
         std::map<std::string, json> pub;
         make_boards(live, pub);
-        for (auto& [topic, board] : pub)
-            if (key == "*" || key == topic) frozen_public[topic] = std::move(board);
+        for (auto& [topic, board] : live) {
+            if (key != "*" && key != topic) continue;
+            auto hidden = pub.find(topic);
+            frozen_public[topic] = std::move(hidden == pub.end() ? board : hidden->second);
+        }
     }
 
     // ----- start-up -------------------------------------------------------------------------
