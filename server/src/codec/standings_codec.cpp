@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <utility>
 
 namespace aplc::codec {
 namespace sc = aplc::scoring;
@@ -75,11 +76,11 @@ json encode_entry(const sc::rulebook& rules, const sc::scenario& def,
         const auto& name = s.value_names[k];
         if (row[k]) values[name] = row[k]->to_string(declared_places(def, name));
     }
-    j["values"] = values;
+    j["values"] = std::move(values);
     if (!e.missing.empty()) {
         json missing = json::array();
         for (const auto& m : e.missing) missing.push_back(m.value);
-        j["missing"] = missing;
+        j["missing"] = std::move(missing);
     }
     if (e.error)
         j["error"] = {{"code", std::string{sc::code_name(e.error->code)}},
@@ -114,8 +115,8 @@ json encode_ranking(const sc::rulebook& rules, const sc::ranking_def& def,
                {"name", who.name},
                {"country", who.country},
                {"total", row.total.to_string(places)},
-               {"days", days},
-               {"scenarios", components},
+               {"days", std::move(days)},
+               {"scenarios", std::move(components)},
                {"wins", row.wins}};
         if (!row.division.empty()) j["division"] = row.division;
         if (!row.decided_by.empty()) j["decided_by"] = row.decided_by;
@@ -131,8 +132,8 @@ json encode_ranking(const sc::rulebook& rules, const sc::ranking_def& def,
             {"name", r.name},
             {"of", def.of == sc::entry_kind::team ? "team" : "member"},
             {"by_division", def.by_division},
-            {"scenarios", ids},
-            {"rows", rows}};
+            {"scenarios", std::move(ids)},
+            {"rows", std::move(rows)}};
 }
 
 } // namespace
@@ -153,8 +154,8 @@ json encode_scenario(const sc::rulebook& rules, const sc::standings& s, std::siz
             {"result",
              {{"value", def.result},
               {"better", def.direction == sc::better::higher ? "higher" : "lower"}}},
-            {"entries", entries},
-            {"not_run", not_run}};
+            {"entries", std::move(entries)},
+            {"not_run", std::move(not_run)}};
 }
 
 json encode_rankings(const sc::rulebook& rules, const sc::standings& s) {
@@ -171,7 +172,7 @@ json encode_standings(const sc::rulebook& rules, const sc::standings& s) {
         scenarios.push_back(encode_scenario(rules, s, i));
     return {{"format", "aplc-standings/1"},
             {"event", {{"id", ev.id}, {"name", ev.name}}},
-            {"scenarios", scenarios},
+            {"scenarios", std::move(scenarios)},
             {"rankings", encode_rankings(rules, s)}};
 }
 
