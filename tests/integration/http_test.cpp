@@ -151,13 +151,20 @@ TEST_CASE("GET /metrics is Prometheus text that counts errors by code", "[integr
     CHECK(bad_json_counted);
 }
 
-TEST_CASE("GET /metrics times each stored entry's ack, whole and in its three phases",
+TEST_CASE("GET /metrics times each stored entry's ack, whole and in its three phases, and "
+          "each board's delivery",
           "[integration]") {
     live_server server;
+    auto display = server.sign_in("display:hall-a", "display");
+    display->subscribe("latest");
+    display->wait_board("latest", 0);
+    CHECK(server.metric_samples()["aplc_board_delivery_seconds_count"] == 0);
     auto judge = server.sign_in("J05", "judge");
     const std::string id = new_submission_id();
     json sheet = riot_sheet("BRN", "J05", {"8", "7.5", "8.5", "7"});
-    REQUIRE(submit(*judge, sheet, id).at("type") == "ok");
+    const json ack = submit(*judge, sheet, id);
+    REQUIRE(ack.at("type") == "ok");
+    display->wait_board("latest", ack.at("seq").get<std::int64_t>());
     // Neither a repeat nor a refusal stores anything: no ack of an entry to time.
     REQUIRE(submit(*judge, sheet, id).at("repeated") == true);
     REQUIRE(submit(*judge, riot_sheet("BRN", "J05", {"80", "7.5", "8.5", "7"})).at("type") ==
@@ -192,6 +199,14 @@ TEST_CASE("GET /metrics times each stored entry's ack, whole and in its three ph
     CHECK(buckets.back() == std::pair<double, double>{1.0, 1.0});
     CHECK(std::is_sorted(buckets.begin(), buckets.end(),
                          [](const auto& a, const auto& b) { return a.second < b.second; }));
+
+    // The change's boards were delivered in one pass, to the display's `latest` (the other
+    // boards it changed have no subscriber); its buckets reach 2.5 s, finer near the targets.
+    CHECK(m["aplc_board_delivery_seconds_count"] == 1);
+    CHECK(m["aplc_board_delivery_seconds_bucket{le=\"+Inf\"}"] == 1);
+    CHECK(m["aplc_board_delivery_seconds_bucket{le=\"2.5\"}"] == 1);
+    CHECK(m.contains("aplc_board_delivery_seconds_bucket{le=\"0.17\"}"));
+    CHECK(m["aplc_board_delivery_seconds_sum"] < 2.5);
 }
 
 TEST_CASE("the standings export is for organisers and head judges only", "[integration]") {

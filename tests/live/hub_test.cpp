@@ -4,9 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -143,4 +145,30 @@ TEST_CASE("drop_all lets go of every subscriber, even in the middle of a pass", 
     h.publish(board(3));
     q.drain();
     CHECK(late[0]->got == std::vector<std::int64_t>{3});
+}
+
+TEST_CASE("each pass reports how long its delivery took once it has reached every subscriber",
+          "[hub]") {
+    using namespace std::chrono_literals;
+    queue q;
+    std::vector<std::chrono::nanoseconds> took;
+    std::vector<std::size_t> reached;
+    hub h{q.poster(), 4, [&](std::chrono::nanoseconds t, std::size_t n) {
+              took.push_back(t);
+              reached.push_back(n);
+          }};
+    h.publish(board(1)); // nobody subscribed: no pass
+    CHECK(reached.empty());
+    auto subs = subscribe(h, 10);
+    h.publish(board(2));
+    CHECK(reached.empty()); // two slices are still queued
+    std::this_thread::sleep_for(5ms);
+    h.publish(board(3)); // during the pass: a second pass follows for the first four
+    q.drain();
+    CHECK(reached == std::vector<std::size_t>{10, 10});
+    // Timed from the publish of the snapshot each pass began with, which waited 5 ms here.
+    REQUIRE(took.size() == 2);
+    CHECK(took[0] >= 5ms);
+    CHECK(took[1] >= 0ns);
+    for (const auto& s : subs) CHECK(s->got.back() == 3);
 }

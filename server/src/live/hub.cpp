@@ -1,17 +1,21 @@
 #include "aplc/live/hub.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace aplc::live {
 
-hub::hub(std::function<void(std::function<void()>)> post, std::size_t slice)
-    : post_{std::move(post)}, slice_{std::max<std::size_t>(slice, 1)} {}
+hub::hub(std::function<void(std::function<void()>)> post, std::size_t slice,
+         delivered_fn delivered)
+    : post_{std::move(post)}, slice_{std::max<std::size_t>(slice, 1)},
+      delivered_{std::move(delivered)} {}
 
 void hub::publish(snapshot_ptr s) {
     key k{s->topic, s->view};
     auto& b = boards_[k];
     if (b.current && b.current->version >= s->version) return;
     b.current = std::move(s);
+    b.published_at = std::chrono::steady_clock::now();
     ++published_;
     if (!b.passing && !b.subscribers.empty()) start_pass(b, k);
 }
@@ -20,6 +24,7 @@ void hub::start_pass(board& b, const key& k) {
     b.passing = true;
     b.cursor = 0;
     b.pass_version = b.current->version;
+    b.pass_from = b.published_at;
     continue_pass(k);
 }
 
@@ -39,6 +44,7 @@ void hub::continue_pass(const key& k) {
         return;
     }
     b.passing = false;
+    if (delivered_) delivered_(std::chrono::steady_clock::now() - b.pass_from, b.subscribers.size());
     // Snapshots published during the pass reached only the subscribers after the cursor.
     if (b.current->version > b.pass_version && !b.subscribers.empty()) start_pass(b, k);
 }

@@ -68,6 +68,10 @@ std::string metrics::text(std::size_t subscriptions, std::size_t open, std::size
     ack_queued.write(o, "aplc_ack_phase_seconds", "phase=\"queued\",");
     ack_commit.write(o, "aplc_ack_phase_seconds", "phase=\"commit\",");
     ack_reply.write(o, "aplc_ack_phase_seconds", "phase=\"reply\",");
+    o << "# HELP aplc_board_delivery_seconds A board's delivery: from its publish until the "
+         "last of its subscribers has been handed it (or a newer one).\n"
+         "# TYPE aplc_board_delivery_seconds histogram\n";
+    board_delivery.write(o, "aplc_board_delivery_seconds");
     return o.str();
 }
 

@@ -76,7 +76,10 @@ struct server_state {
     server_state(asio::io_context& n, bulk_lane& b, asio::io_context& a, asio::thread_pool& p,
                  asio::thread_pool& x, live::service& s, live::auth& c, const server_options& o)
         : net{n}, bulk{b}, app_ctx{a}, auth_pool{p}, export_pool{x}, app{s}, codes{c}, options{o},
-          hub{[&b](std::function<void()> f) { b.add(std::move(f)); }, hub_slice} {}
+          hub{[&b](std::function<void()> f) { b.add(std::move(f)); }, hub_slice,
+              [this](std::chrono::nanoseconds took, std::size_t) {
+                  stats.board_delivery.observe(took);
+              }} {}
 
     // Codes issued so far, and the count when each subject's was issued (network thread).
     std::uint64_t reissues = 0;

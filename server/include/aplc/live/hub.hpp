@@ -5,6 +5,8 @@
 // is written when (a newer snapshot of a topic replaces a queued older one).
 //
 // Thread safety: none; the hub lives on the network thread.
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -40,7 +42,13 @@ public:
     // each subscriber is handed the newest snapshot when the pass reaches it, and a snapshot
     // published during a pass starts another pass (for those passed already) when it ends. So
     // under load, changes coalesce instead of queueing up: each subscriber gets the newest.
-    explicit hub(std::function<void(std::function<void()>)> post, std::size_t slice = 128);
+    //
+    // `delivered`, when set, is told at the end of each pass how long it took from the publish
+    // of the snapshot the pass began with until the last subscriber had been handed that
+    // snapshot or a newer one, and how many subscribers the pass reached (/metrics).
+    using delivered_fn = std::function<void(std::chrono::nanoseconds took, std::size_t reached)>;
+    explicit hub(std::function<void(std::function<void()>)> post, std::size_t slice = 128,
+                 delivered_fn delivered = nullptr);
 
     // Makes `s` the current snapshot of its topic and view and delivers it to the subscribers.
     // A snapshot not newer than the current one is ignored.
@@ -67,6 +75,8 @@ private:
         bool passing = false;          // a delivery pass is under way
         std::size_t cursor = 0;        // the next subscriber it reaches
         std::int64_t pass_version = 0; // the version the pass started with
+        std::chrono::steady_clock::time_point published_at{}; // when `current` was published
+        std::chrono::steady_clock::time_point pass_from{};    // ...and the pass's first one
     };
     using key = std::pair<std::string, board_view>;
     struct key_less {
@@ -85,6 +95,7 @@ private:
 
     std::function<void(std::function<void()>)> post_;
     std::size_t slice_;
+    delivered_fn delivered_;
     std::map<key, board, key_less> boards_;
     std::uint64_t published_ = 0;
 };
