@@ -69,7 +69,8 @@ struct quantiles {
 quantiles summarise(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     auto at = [&](double q) {
-        return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
+        return v[std::min(v.size() - 1,
+                          static_cast<std::size_t>(q * static_cast<double>(v.size())))];
     };
     double sum = 0;
     for (double x : v) sum += x;

@@ -1442,17 +1442,16 @@ void loadgen::report() {
                                             "aplc_board_delivery_seconds", "", 0.99);
         const double passes =
             sample_growth(*metrics_before_, *metrics_after_, "aplc_board_delivery_seconds_count");
-        const double pass_mean_ms =
-            passes > 0 ? sample_growth(*metrics_before_, *metrics_after_,
-                                       "aplc_board_delivery_seconds_sum") /
-                             passes * 1e3
-                       : 0.0;
+        const double pass_mean_ms = passes > 0 ? sample_growth(*metrics_before_, *metrics_after_,
+                                                               "aplc_board_delivery_seconds_sum") /
+                                                     passes * 1e3
+                                               : 0.0;
         std::printf("  server's board delivery (ms, <= bucket bound): p50 %s / p99 %s, mean "
                     "%.2f over %.0f passes\n",
                     fmt_opt(d50, 1).c_str(), fmt_opt(d99, 1).c_str(), pass_mean_ms, passes);
-        server_fields += " delivery_p50_ms=" + fmt_opt(d50, 1) + " delivery_p99_ms=" +
-                         fmt_opt(d99, 1) + " delivery_mean_ms=" + fmt(pass_mean_ms, 2) +
-                         " delivery_passes=" + fmt(passes, 0);
+        server_fields +=
+            " delivery_p50_ms=" + fmt_opt(d50, 1) + " delivery_p99_ms=" + fmt_opt(d99, 1) +
+            " delivery_mean_ms=" + fmt(pass_mean_ms, 2) + " delivery_passes=" + fmt(passes, 0);
     }
     std::printf("  changes measured %zu, incomplete %zu, refused %zu; displays closed %zu "
                 "(1013: %zu)\n",

@@ -5,10 +5,9 @@
 
 namespace aplc::live {
 
-hub::hub(std::function<void(std::function<void()>)> post, std::size_t slice,
-         delivered_fn delivered)
-    : post_{std::move(post)}, slice_{std::max<std::size_t>(slice, 1)},
-      delivered_{std::move(delivered)} {}
+hub::hub(std::function<void(std::function<void()>)> post, std::size_t slice, delivered_fn delivered)
+    : post_{std::move(post)}, slice_{std::max<std::size_t>(slice, 1)}, delivered_{
+                                                                           std::move(delivered)} {}
 
 void hub::publish(snapshot_ptr s) {
     key k{s->topic, s->view};
@@ -44,7 +43,8 @@ void hub::continue_pass(const key& k) {
         return;
     }
     b.passing = false;
-    if (delivered_) delivered_(std::chrono::steady_clock::now() - b.pass_from, b.subscribers.size());
+    if (delivered_)
+        delivered_(std::chrono::steady_clock::now() - b.pass_from, b.subscribers.size());
     // Snapshots published during the pass reached only the subscribers after the cursor.
     if (b.current->version > b.pass_version && !b.subscribers.empty()) start_pass(b, k);
 }

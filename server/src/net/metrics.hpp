@@ -35,7 +35,8 @@ public:
         0.1,    0.125, 0.15,   0.17,  0.2,  0.25,  0.5,  1.0,   2.5};
 
     explicit latency_histogram(std::span<const double> bounds = ack_bounds)
-        : bounds_{bounds}, buckets_{std::make_unique<std::atomic<std::uint64_t>[]>(bounds.size())} {}
+        : bounds_{bounds}, buckets_{std::make_unique<std::atomic<std::uint64_t>[]>(bounds.size())} {
+    }
 
     void observe(std::chrono::nanoseconds d) {
         const double s = std::chrono::duration<double>(d).count();

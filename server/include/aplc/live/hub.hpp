@@ -72,9 +72,9 @@ private:
     struct board {
         snapshot_ptr current;
         std::vector<std::shared_ptr<subscriber>> subscribers;
-        bool passing = false;          // a delivery pass is under way
-        std::size_t cursor = 0;        // the next subscriber it reaches
-        std::int64_t pass_version = 0; // the version the pass started with
+        bool passing = false;                                 // a delivery pass is under way
+        std::size_t cursor = 0;                               // the next subscriber it reaches
+        std::int64_t pass_version = 0;                        // the version the pass started with
         std::chrono::steady_clock::time_point published_at{}; // when `current` was published
         std::chrono::steady_clock::time_point pass_from{};    // ...and the pass's first one
     };
