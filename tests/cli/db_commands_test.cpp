@@ -83,6 +83,34 @@ TEST_CASE("aplc verify names the first entry that was edited") {
     CHECK(r.err.find("entries 1-39 are intact") != std::string::npos);
 }
 
+TEST_CASE("aplc verify and score read an archived log of an older schema without changing it") {
+    scratch_dir dir;
+    std::string db = dir.file("archive.db");
+    REQUIRE(run_aplc("import --db " + db + " " + example("aplc-demo.json")).status == 0);
+    {
+        // As a release before request digests (schema 3) left it.
+        SQLite::Database old{db, SQLite::OPEN_READWRITE};
+        old.exec("ALTER TABLE log DROP COLUMN request_digest");
+        old.exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+    }
+    auto bytes = [&] {
+        std::ifstream in{db, std::ios::binary};
+        return std::string{std::istreambuf_iterator<char>{in}, {}};
+    };
+    const std::string before = bytes();
+    auto verified = run_aplc("verify --db " + db);
+    CHECK(verified.status == 0);
+    CHECK(verified.out.find("the log verifies") != std::string::npos);
+    auto from_db = run_aplc("score --db " + db);
+    REQUIRE(from_db.status == 0);
+    CHECK(json::parse(from_db.out) ==
+          json::parse(run_aplc("score " + example("aplc-demo.json")).out));
+    CHECK(bytes() == before);
+    SQLite::Database check{db, SQLite::OPEN_READONLY};
+    CHECK(check.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() ==
+          "3");
+}
+
 TEST_CASE("aplc backup copies a database that then verifies on its own") {
     scratch_dir dir;
     std::string db = dir.file("a.db");

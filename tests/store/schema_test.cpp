@@ -83,12 +83,39 @@ TEST_CASE("a version-1 log is migrated to the current version with its entries i
     make_v1_log(path, source);
     REQUIRE(trigger_count(path) == 0);
 
-    SECTION("read-only, it is not migrated and says so") {
-        auto opened = log_store::open(path, open_mode::read_only);
-        REQUIRE_FALSE(opened.ok());
-        CHECK(opened.error().code == store_errc::read_only);
-        CHECK_THAT(opened.error().message, Contains(path));
+    SECTION("read-only, it is read as it is and not changed") {
+        const std::string bytes = file_text(path);
+        {
+            auto log = open_store(path, open_mode::read_only);
+            CHECK(log->schema_version() == 1);
+            auto entries = read_all(*log);
+            REQUIRE(entries.size() == 2);
+            for (std::size_t i = 0; i < entries.size(); ++i) {
+                CHECK(entries[i].seq == original[i].seq);
+                CHECK(entries[i].body == original[i].body);
+                CHECK(entries[i].hash == original[i].hash);
+            }
+            CHECK(verify_ok(*log).entries == 2);
+            // Version 1 has no checkpoints and no request digests: none, and a stored id is
+            // found with no request.
+            auto checkpoint = log->latest_checkpoint();
+            REQUIRE(checkpoint.ok());
+            CHECK_FALSE(checkpoint->has_value());
+            auto found = log->find_submission("e-1");
+            REQUIRE(found.ok());
+            REQUIRE(found->has_value());
+            CHECK((*found)->seq == 1);
+            CHECK_FALSE((*found)->request.has_value());
+            // Nothing can be written to it.
+            auto refused = log->append(aplc::test::make_entry("after.archive"));
+            REQUIRE_FALSE(refused.ok());
+            CHECK(refused.error().code == store_errc::read_only);
+            CHECK_THAT(refused.error().message, Contains(path));
+            CHECK(log->write_checkpoint(1, "{}").error().code == store_errc::read_only);
+        }
         CHECK(meta_version(path) == "1");
+        CHECK(trigger_count(path) == 0);
+        CHECK(file_text(path) == bytes);
     }
     SECTION("read-write, it is migrated") {
         {

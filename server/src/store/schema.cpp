@@ -89,13 +89,13 @@ result<int> prepare_schema(SQLite::Database& db, const std::string& path, bool w
         db.exec("PRAGMA journal_mode = WAL");
         db.exec("PRAGMA synchronous = FULL");
     }
-    if (from < current_schema_version) {
-        if (!writable)
-            return store_error{store_errc::read_only,
-                               "'" + path + "' has schema " + std::to_string(from) +
-                                   " and must be upgraded: open it once read-write"};
-        migrate(db, from);
-    }
+    if (from == 0 && !writable)
+        return store_error{store_errc::read_only,
+                           "'" + path + "' holds no log yet; only a read-write open creates one"};
+    // Read-only, an older log is read as it is: checking, exporting or copying an archived
+    // event writes nothing to it. The store reads what that version has.
+    if (!writable) return from;
+    if (from < current_schema_version) migrate(db, from);
     return current_schema_version;
 }
 

@@ -85,8 +85,10 @@ public:
     sqlite_log_store(std::string path, std::unique_ptr<SQLite::Database> db, int version)
         : path_{std::move(path)}, db_{std::move(db)}, version_{version},
           tail_{*db_, "SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1"},
-          lookup_{*db_, "SELECT seq, hash, actor, request_digest FROM log "
-                        "WHERE submission_id = ?"} {
+          lookup_{*db_, version_ >= 4 ? "SELECT seq, hash, actor, request_digest FROM log "
+                                        "WHERE submission_id = ?"
+                                      : "SELECT seq, hash, actor, NULL FROM log "
+                                        "WHERE submission_id = ?"} {
         load_tail();
     }
 
@@ -97,6 +99,7 @@ public:
     }
 
     result<std::vector<append_ack>> append_batch(std::span<const new_entry> entries) override {
+        if (older()) return older_refusal();
         for (const auto& e : entries)
             if (e.kind.empty() || e.at.empty())
                 return store_error{store_errc::bad_entry, "an entry needs a kind and a time"};
@@ -181,6 +184,7 @@ public:
     }
 
     result<done> write_checkpoint(std::int64_t seq, const std::string& state) override {
+        if (older()) return older_refusal();
         try {
             write_transaction tx{*this};
             SQLite::Statement hash{*db_, "SELECT hash FROM log WHERE seq = ?"};
@@ -206,6 +210,7 @@ public:
     }
 
     result<std::optional<checkpoint>> latest_checkpoint() const override {
+        if (version_ < 3) return std::optional<checkpoint>{}; // read-only, from before them
         try {
             SQLite::Statement q{*db_,
                                 "SELECT c.seq, c.state FROM checkpoint c JOIN log l "
@@ -360,6 +365,15 @@ private:
             q.bind(10, r.data(), static_cast<int>(r.size()));
         }
         q.exec();
+    }
+
+    // An older schema than this program's: only ever opened read-only (a read-write open
+    // migrates), and read as it is; writing would need the newer tables and columns.
+    [[nodiscard]] bool older() const { return version_ < current_schema_version; }
+    [[nodiscard]] store_error older_refusal() const {
+        return {store_errc::read_only,
+                "'" + path_ + "' is a log of schema " + std::to_string(version_) +
+                    " opened read-only; nothing was stored (a read-write open upgrades it)"};
     }
 
     std::string path_;

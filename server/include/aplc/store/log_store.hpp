@@ -132,8 +132,10 @@ enum class open_mode { read_write, read_only };
 class log_store {
 public:
     // Opens the log at `path`, creating it when absent (read_write only). An older schema is
-    // migrated forward in one transaction; a newer one is refused (too_new). Errors:
-    // cannot_open, not_aplc, too_new, read_only, locked, corrupt, io_error.
+    // migrated forward in one transaction when opened read-write, and read as it is when opened
+    // read-only (nothing is written to an archived log that is checked, exported or copied);
+    // a newer one is refused (too_new). Errors: cannot_open, not_aplc, too_new, read_only (an
+    // empty file opened read-only), locked, corrupt, io_error.
     static result<std::unique_ptr<log_store>> open(const std::string& path, open_mode mode);
 
     virtual ~log_store() = default;
@@ -180,7 +182,8 @@ public:
     // other connections may be writing. Errors: cannot_open, disk_full, io_error, locked.
     virtual result<done> backup_to(const std::string& target) const = 0;
 
-    // The schema version of the open database (after migration).
+    // The schema version of the open database: the current one after a read-write open, the
+    // file's own (perhaps older) one after a read-only open.
     [[nodiscard]] virtual int schema_version() const = 0;
 
     // Grows the write-ahead log to at least `bytes` once, so that later commits rewrite it in
