@@ -3,8 +3,9 @@
 // checks, the durable commit, the fold into the state; what the ack waits for) and then
 // service::refresh (the rescoring of its scenario, and the touched boards recomputed, encoded
 // and framed once per view; what the displays wait for), over and over, on a real SQLite file
-// holding the demo event. Times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so the
-// disk's flush is not in them, and the wall time of handle(), which includes it.
+// holding the demo event. Times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID: the kernel's
+// share of write and fdatasync is in it, the wait for the disk is not) and the wall time of
+// handle(), which includes the wait. --dir must be on a disk, not a tmpfs.
 //
 //   build/release/bench/board_bench [--changes N] [--dir DIR] [--demo examples/aplc-demo.json]
 //   valgrind --tool=callgrind build/release/bench/board_bench --changes 200   # instructions

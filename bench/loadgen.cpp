@@ -1434,8 +1434,9 @@ void loadgen::report() {
         server_fields +=
             " server_acks=" + fmt(counted, 0) + " server_ack_mean_ms=" + fmt(mean_ms, 3);
         // The server's part of the fan-out: each board's delivery pass, from its publish until
-        // the last subscriber had been handed it (the write started), as against the last
-        // display reading it here. Passes, not changes: a pass may cover coalesced changes.
+        // the last subscriber had been handed it (queued on the connection, written at once
+        // when it is idle), as against the last display reading it here. Passes, not changes:
+        // changes published during a pass are merged into the next one.
         const auto d50 = histogram_quantile(*metrics_before_, *metrics_after_,
                                             "aplc_board_delivery_seconds", "", 0.5);
         const auto d99 = histogram_quantile(*metrics_before_, *metrics_after_,

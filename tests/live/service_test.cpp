@@ -353,6 +353,29 @@ TEST_CASE("an embargoed scenario shows no public results until every entrant has
     // Boards the embargo does not touch read the same to both views.
     CHECK(f.board("scenario/hostage-rescue")["board"] ==
           f.board("scenario/hostage-rescue", board_view::live)["board"]);
+
+    SECTION("a freeze and a reveal under the embargo show the public board, not the live one") {
+        const json before = f.board("overall")["board"];
+        REQUIRE(f.send(organiser, {{"type", "board.freeze"},
+                                   {"submission_id", "fz"},
+                                   {"board", "overall"}})["type"] == "ok");
+        CHECK(f.board("overall")["board"] == before);
+        CHECK(f.board("overall", board_view::live)["board"] != before);
+        REQUIRE(f.send(organiser, {{"type", "board.reveal"},
+                                   {"submission_id", "rv"},
+                                   {"board", "overall"},
+                                   {"rows", 3}})["type"] == "ok");
+        auto bottom_three = [](const json& board) {
+            json ranked = json::array();
+            for (const auto& r : board["rankings"][0]["rows"])
+                if (r.contains("rank")) ranked.push_back(r);
+            REQUIRE(ranked.size() >= 3);
+            return json(std::vector<json>(ranked.end() - 3, ranked.end()));
+        };
+        const json shown = f.board("overall")["board"]["rankings"][0]["rows"];
+        CHECK(shown == bottom_three(before));
+        CHECK(shown != bottom_three(f.board("overall", board_view::live)["board"]));
+    }
 }
 
 TEST_CASE("a rules change is previewed without storing, then applied", "[service]") {

@@ -43,7 +43,7 @@ void hub::continue_pass(const key& k) {
         return;
     }
     b.passing = false;
-    if (delivered_)
+    if (delivered_ && !b.subscribers.empty())
         delivered_(std::chrono::steady_clock::now() - b.pass_from, b.subscribers.size());
     // Snapshots published during the pass reached only the subscribers after the cursor.
     if (b.current->version > b.pass_version && !b.subscribers.empty()) start_pass(b, k);

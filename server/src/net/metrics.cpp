@@ -68,8 +68,8 @@ std::string metrics::text(std::size_t subscriptions, std::size_t open, std::size
     ack_queued.write(o, "aplc_ack_phase_seconds", "phase=\"queued\",");
     ack_commit.write(o, "aplc_ack_phase_seconds", "phase=\"commit\",");
     ack_reply.write(o, "aplc_ack_phase_seconds", "phase=\"reply\",");
-    o << "# HELP aplc_board_delivery_seconds A board's delivery: from its publish until the "
-         "last of its subscribers has been handed it (or a newer one).\n"
+    o << "# HELP aplc_board_delivery_seconds A board's delivery pass: from its publish until "
+         "the last of its subscribers has it (or a newer one) queued on its connection.\n"
          "# TYPE aplc_board_delivery_seconds histogram\n";
     board_delivery.write(o, "aplc_board_delivery_seconds");
     return o.str();

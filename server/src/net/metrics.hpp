@@ -84,8 +84,8 @@ struct metrics {
     latency_histogram ack_queued; // frame read -> parsed, checked -> the app thread takes it
     latency_histogram ack_commit; // the app thread's check and commit
     latency_histogram ack_reply;  // ack posted -> handed to the socket
-    // network thread: a board's delivery, from its publish until the last of its subscribers
-    // has been handed it or a newer one (live::hub's passes with at least one subscriber)
+    // network thread: a board's delivery pass, from its publish until the last of its
+    // subscribers has it or a newer one queued on its connection (live::hub's `delivered`)
     latency_histogram board_delivery{latency_histogram::delivery_bounds};
     std::atomic<std::uint64_t> board_changes{0};
     std::atomic<std::int64_t> seq{0};

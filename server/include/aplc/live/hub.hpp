@@ -43,10 +43,14 @@ public:
     // published during a pass starts another pass (for those passed already) when it ends. So
     // under load, changes coalesce instead of queueing up: each subscriber gets the newest.
     //
-    // `delivered`, when set, is told at the end of each pass how long it took from the publish
-    // of the snapshot the pass began with until the last subscriber had been handed that
-    // snapshot or a newer one, and how many subscribers the pass reached (/metrics).
-    using delivered_fn = std::function<void(std::chrono::nanoseconds took, std::size_t reached)>;
+    // `delivered`, when set, is told at the end of each pass that still has subscribers how
+    // long it took from the publish of the snapshot the pass began with until the last of them
+    // had been handed that snapshot or a newer one (queued on its connection, whose write starts
+    // at once when the connection is idle), and how many subscribers the board has then
+    // (/metrics). A snapshot replaced by a newer one before a pass began with it is not timed
+    // apart: the newer one's pass covers it.
+    using delivered_fn =
+        std::function<void(std::chrono::nanoseconds took, std::size_t subscribers)>;
     explicit hub(std::function<void(std::function<void()>)> post, std::size_t slice = 128,
                  delivered_fn delivered = nullptr);
 
