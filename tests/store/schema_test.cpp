@@ -58,6 +58,17 @@ void make_v1_log(const std::string& path, const std::string& source) {
     db.exec("DETACH DATABASE source");
 }
 
+// The log holds exactly the two entries of `original`, unchanged.
+void check_entries(const log_store& log, const std::vector<aplc::store::stored_entry>& original) {
+    auto entries = read_all(log);
+    REQUIRE(entries.size() == 2);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        CHECK(entries[i].seq == original[i].seq);
+        CHECK(entries[i].body == original[i].body);
+        CHECK(entries[i].hash == original[i].hash);
+    }
+}
+
 } // namespace
 
 TEST_CASE("a new file gets the current schema version") {
@@ -88,13 +99,7 @@ TEST_CASE("a version-1 log is migrated to the current version with its entries i
         {
             auto log = open_store(path, open_mode::read_only);
             CHECK(log->schema_version() == 1);
-            auto entries = read_all(*log);
-            REQUIRE(entries.size() == 2);
-            for (std::size_t i = 0; i < entries.size(); ++i) {
-                CHECK(entries[i].seq == original[i].seq);
-                CHECK(entries[i].body == original[i].body);
-                CHECK(entries[i].hash == original[i].hash);
-            }
+            check_entries(*log, original);
             CHECK(verify_ok(*log).entries == 2);
             // Version 1 has no checkpoints and no request digests: none, and a stored id is
             // found with no request.
@@ -121,13 +126,7 @@ TEST_CASE("a version-1 log is migrated to the current version with its entries i
         {
             auto log = open_store(path);
             CHECK(log->schema_version() == 4);
-            auto entries = read_all(*log);
-            REQUIRE(entries.size() == 2);
-            for (std::size_t i = 0; i < entries.size(); ++i) {
-                CHECK(entries[i].seq == original[i].seq);
-                CHECK(entries[i].body == original[i].body);
-                CHECK(entries[i].hash == original[i].hash);
-            }
+            check_entries(*log, original);
             auto report = verify_ok(*log);
             CHECK(report.entries == 2);
             CHECK_FALSE(report.first_bad.has_value());
