@@ -18,7 +18,8 @@
 # SERVERS ("aplc ref_beast node-ws uws"; also ref_commit: ref_beast committing each publish to
 # SQLite before its reply, the reference for the durable ack) EVENT BUILD OUT BOARD_BYTES. E.g.
 # only the sustained case of aplc at 15 changes/s: SERVERS=aplc SIZES= RATE=15 bench/fanout.sh
-# Prints each run's table, then a summary table; every RESULT line goes to $OUT/results.txt.
+# Prints each run's table, then a summary table; every RESULT line goes to $OUT/results.txt, and
+# each change's ack and last display to $OUT/CASE-SERVER-samples.csv.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -139,7 +140,8 @@ run_case() {
         local out="$OUT/$case-$s.txt"
         if taskset -c 1 "$LOADGEN" --mode "$mode" --port "$server_port" --label "$s" \
             --case "$case" --displays "$n" --topic "$TOPIC" --server-pid "$server_pid" \
-            --board-bytes "$bytes" "${extra[@]}" "$@" >"$out"; then
+            --board-bytes "$bytes" --samples "$OUT/$case-$s-samples.csv" "${extra[@]}" "$@" \
+            >"$out"; then
             cat "$out"
             grep '^RESULT ' "$out" >>"$OUT/results.txt"
             if [[ $s == aplc ]]; then # the references send boards of the same size

@@ -112,6 +112,7 @@ struct options {
     int connect_concurrency = 256;
     double setup_timeout_s = 300;
     bool quiet = false;
+    std::string samples; // a CSV file: one line per measured change
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1106,6 +1107,7 @@ private:
     void connect_displays();
     void measure();
     void report();
+    void write_samples() const;
 
     options o_;
     std::mt19937_64 rng_;
@@ -1340,6 +1342,22 @@ void loadgen::measure() {
     if (o_.mode == "aplc") metrics_after_ = fetch_metrics(addr_, o_.host);
 }
 
+// One line per measured change, in the order submitted, so that slow changes can be placed in
+// time (beside the server's log or a trace).
+void loadgen::write_samples() const {
+    std::ofstream out(o_.samples);
+    if (!out) throw std::runtime_error("cannot write " + o_.samples);
+    out << "submit_ns,ack_us,last_us\n";
+    for (const change& c : changes_) {
+        if (!c.measured || c.failed) continue;
+        out << c.t_submit << ',';
+        if (c.t_ack >= 0) out << (c.t_ack - c.t_submit) / 1000;
+        out << ',';
+        if (c.t_last >= 0) out << (std::max(c.t_last, c.t_submit) - c.t_submit) / 1000;
+        out << '\n';
+    }
+}
+
 void loadgen::report() {
     std::vector<double> ack_us;
     std::vector<double> last_us;
@@ -1358,6 +1376,7 @@ void loadgen::report() {
         else
             ++incomplete;
     }
+    if (!o_.samples.empty()) write_samples();
     const stats_summary ack = summarize(ack_us);
     const stats_summary last = summarize(last_us);
     const double n_changes = static_cast<double>(std::max<std::size_t>(measured_changes_, 1));
@@ -1531,6 +1550,9 @@ int main(int argc, char** argv) {
     app.add_option("--rate", o.rate, "board changes per second (0: rounds)")->capture_default_str();
     app.add_option("--duration", o.duration, "seconds of changes at --rate")->capture_default_str();
     app.add_option("--gap-ms", o.gap_ms, "pause between rounds")->capture_default_str();
+    app.add_option("--samples", o.samples,
+                   "write each measured change to this CSV file: when it was submitted (ns, "
+                   "CLOCK_MONOTONIC), its ack and its last display (us; empty: none)");
     app.add_option("--timeout", o.timeout_s, "seconds before a change counts incomplete")
         ->capture_default_str();
     app.add_option("--board-bytes", o.board_bytes, "(ref) size of a board; informational")
