@@ -28,17 +28,17 @@ struct admitted {
 // client closed it). Fails after 5 s.
 admitted until_admitted(unsigned short port) {
     admitted out;
-    for (int attempt = 0; attempt < 250; ++attempt) {
+    const bool answered = eventually([&] {
         const http_response r = http_get(port, "/metrics");
         if (r.status == 200) {
             out.samples = parse_metric_samples(r.body);
-            return out;
+            return true;
         }
         REQUIRE(r.status == 503);
         ++out.refused;
-        std::this_thread::sleep_for(std::chrono::milliseconds{20});
-    }
-    FAIL("the server did not admit a connection again within 5 s");
+        return false;
+    });
+    if (!answered) FAIL("the server did not admit a connection again within 5 s");
     return out;
 }
 
@@ -102,11 +102,11 @@ TEST_CASE("with --max-connections-per-address 0 one address may hold more than 2
         held.back().connect(endpoint);
     }
     // Each is counted once the server has accepted it: wait until all 300 are.
-    auto samples = metric_samples(server.port());
-    for (int attempt = 0; attempt < 250 && samples.at("aplc_open_connections") < 301; ++attempt) {
-        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    std::map<std::string, double> samples;
+    eventually([&] {
         samples = metric_samples(server.port());
-    }
+        return samples.at("aplc_open_connections") >= 301;
+    });
     CHECK(samples.at("aplc_open_connections") == 301); // the 300 and this request's own
     CHECK(samples.at(R"(aplc_connections_refused_total{reason="address_full"})") == 0);
 }

@@ -6,6 +6,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace aplc::itest {
 namespace {
@@ -193,6 +194,16 @@ std::int64_t live_server::health_seq() {
 
 std::map<std::string, double> live_server::metric_samples() {
     return itest::metric_samples(port());
+}
+
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit,
+                std::chrono::milliseconds pause) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() >= until) return false;
+        std::this_thread::sleep_for(pause);
+    }
+    return true;
 }
 
 std::map<std::string, double> metric_samples(unsigned short port) {

@@ -11,7 +11,9 @@
 #include "server_process.hpp"
 #include "ws_client.hpp"
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -89,6 +91,13 @@ private:
 std::map<std::string, double> metric_samples(unsigned short port);
 // The samples of a /metrics text.
 std::map<std::string, double> parse_metric_samples(const std::string& text);
+
+// Calls `done` until it returns true, pausing `pause` between calls, for at most `limit`; whether
+// it did. For what the server does a moment after the client (counting a closed connection,
+// closing a slow one).
+bool eventually(const std::function<bool()>& done,
+                std::chrono::milliseconds limit = std::chrono::seconds{5},
+                std::chrono::milliseconds pause = std::chrono::milliseconds{20});
 
 // sheet.submit with a new submission id; returns the reply (ok or error).
 json submit(ws_client& client, const json& sheet, const std::string& submission_id = {});

@@ -14,7 +14,6 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <thread>
 
 using namespace aplc::itest;
 
@@ -143,9 +142,9 @@ TEST_CASE("over TLS a connection past the limit gets its 503 after the handshake
     CHECK(json::parse(refused.body()).at("reason") == "server_full");
 
     held.close();
-    for (int attempt = 0; attempt < 250 && refused.result_int() == 503; ++attempt) {
-        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    eventually([&] {
         refused = https_get(server.port(), files, "/healthz");
-    }
+        return refused.result_int() != 503;
+    });
     CHECK(refused.result_int() == 200);
 }
