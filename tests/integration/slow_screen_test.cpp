@@ -6,7 +6,6 @@
 #include <catch2/catch.hpp>
 
 #include <map>
-#include <thread>
 
 using namespace aplc::itest;
 
@@ -22,6 +21,43 @@ std::string course_time(int step) {
 // aplc_slow_closed_total on /metrics: the connections closed with 1013 so far.
 double slow_closed(live_server& server) {
     return server.metric_samples().at("aplc_slow_closed_total");
+}
+
+// J13 corrects specialist-course times, one change after another, until a board to a client
+// that is not reading stays half written (the socket took part of it; the rest goes when the
+// client reads: server/src/net/ws_session.cpp), then a few changes more. The seq of the last.
+std::int64_t correct_until_a_board_waits(live_server& server) {
+    auto timekeeper = server.sign_in("J13", "judge");
+    json assignments =
+        expect_ok(timekeeper->request({{"type", "judge.assignments"}}), "judge.assignments");
+    std::vector<std::pair<std::string, std::int64_t>> current; // member, seq of J13's sheet
+    for (const auto& s : assignments.at("scenarios")) {
+        if (s.at("scenario") != "specialist-course") continue;
+        for (const auto& o : s.at("order"))
+            current.emplace_back(o.at("entrant").get<std::string>(),
+                                 o.at("sheet").get<std::int64_t>());
+    }
+    REQUIRE(current.size() == 60);
+    const auto waited = [&] {
+        return server.metric_samples().at("aplc_board_writes_waited_total") > 0;
+    };
+    std::int64_t newest = 0;
+    int corrections = 0;
+    while (corrections < 10 || !waited()) {
+        REQUIRE(corrections < 400);
+        auto& [member, seq] = current[static_cast<std::size_t>(corrections) % current.size()];
+        json sheet = timed_sheet("specialist-course", member, "J13",
+                                 {{"time", course_time(corrections)}, {"missed_tasks", "0"}});
+        json ack = expect_ok(timekeeper->request({{"type", "sheet.correct"},
+                                                  {"submission_id", new_submission_id()},
+                                                  {"supersedes", seq},
+                                                  {"sheet", sheet},
+                                                  {"reason", "stopwatch re-read"}}),
+                             "sheet.correct");
+        newest = seq = ack.at("seq").get<std::int64_t>();
+        ++corrections;
+    }
+    return newest;
 }
 
 } // namespace
@@ -143,9 +179,8 @@ TEST_CASE("a client that does not read its replies is closed, and the replies it
     for (int i = 0; i < sent; ++i)
         judge->send({{"type", "judge.assignments"}, {"id", "q" + std::to_string(i)}});
     // The server closes the connection rather than drop a reply (docs/protocol.md, Slow screens).
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
-    while (slow_closed(server) == 0 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    eventually([&] { return slow_closed(server) > 0; }, std::chrono::seconds{20},
+               std::chrono::milliseconds{50});
     REQUIRE(slow_closed(server) == 1);
 
     // What the client reads now is every reply in order, from the first, up to where it ended.
@@ -166,5 +201,67 @@ TEST_CASE("a client that does not read its replies is closed, and the replies it
     CHECK(next < sent);
     // Others are not affected.
     CHECK(other->request({{"type", "judge.assignments"}}).value("type", "") == "ok");
+    CHECK(server.process().running());
+}
+
+TEST_CASE("a display that pauses reading gets every board whole, each version once, when it reads "
+          "again",
+          "[integration]") {
+    live_server server({"--slow-client-ms", "60000"}); // however slow the build, never 1013 here
+    // Boards that every correction below changes.
+    const std::vector<std::string> topics{"overall", "latest", "scenario/specialist-course"};
+    ws_options small_window;
+    small_window.receive_buffer_size = 4096;
+    auto paused = server.connect(small_window);
+    for (const auto& topic : topics) paused->subscribe(topic);
+    // From here on `paused` is not read until the corrections are done.
+
+    const std::int64_t newest = correct_until_a_board_waits(server);
+
+    // Reading again, the display gets whole messages (read() parses each: a frame cut short or
+    // spliced would not), never a version of a topic twice or out of order, and at last the
+    // newest of each.
+    std::map<std::string, std::int64_t> last_version;
+    std::size_t up_to_date = 0;
+    int boards = 0;
+    while (up_to_date < topics.size()) {
+        const json message = paused->read(std::chrono::seconds{10});
+        if (message.value("type", "") != "board") continue;
+        ++boards;
+        const auto version = message.at("version").get<std::int64_t>();
+        auto& last = last_version[message.at("topic").get<std::string>()];
+        CHECK(version > last);
+        if (last < newest && version >= newest) ++up_to_date;
+        last = version;
+    }
+    INFO(boards << " boards read");
+    CHECK(last_version.size() == topics.size());
+    CHECK_FALSE(paused->ended());
+    CHECK(slow_closed(server) == 0);
+}
+
+TEST_CASE("a client that pings while a board to it is half written is closed, not sent a spliced "
+          "frame",
+          "[integration]") {
+    live_server server({"--slow-client-ms", "60000"});
+    ws_options small_window;
+    small_window.receive_buffer_size = 4096;
+    auto paused = server.connect(small_window);
+    for (const auto& topic : {"overall", "latest", "scenario/specialist-course"})
+        paused->subscribe(topic);
+    correct_until_a_board_waits(server);
+
+    // Beast would answer the ping in the middle of the board's rest: the server closes the
+    // connection instead (server/src/net/ws_session.cpp).
+    paused->ping("now");
+    const ws_end end = paused->wait_end(std::chrono::seconds{10});
+    INFO("transport error: " << end.error);
+    CHECK_FALSE(end.close_frame);
+    // What the client read before the end was whole frames: a pong inside a board would have
+    // been a protocol error, not the end of the stream.
+    const bool stream_ended = end.error.find("End of file") != std::string::npos ||
+                              end.error.find("reset") != std::string::npos;
+    CHECK(stream_ended);
+    CHECK(paused->pongs_heard() == 0);
     CHECK(server.process().running());
 }

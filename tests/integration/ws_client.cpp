@@ -96,6 +96,8 @@ struct ws_client::impl {
     std::optional<beast::error_code> read_error;
     std::optional<websocket::close_reason> close;
     int ids = 0;
+    int pings = 0; // control frames read from the server
+    int pongs = 0;
 
     void start_read() {
         ws.async_read(buffer, [this](beast::error_code ec, std::size_t) {
@@ -172,6 +174,11 @@ ws_client::ws_client(unsigned short port, ws_options options) : impl_{std::make_
             }));
     }
     impl_->ws.read_message_max(64u << 20);
+    impl_->ws.control_callback(
+        [state = impl_.get()](websocket::frame_type kind, beast::string_view) {
+            if (kind == websocket::frame_type::ping) ++state->pings;
+            if (kind == websocket::frame_type::pong) ++state->pongs;
+        });
     auto handshake = std::make_shared<op_state>();
     impl_->ws.async_handshake("127.0.0.1:" + std::to_string(port), options.target,
                               [handshake](beast::error_code ec) {
@@ -218,6 +225,27 @@ void ws_client::send_raw_tcp(std::string_view bytes) {
                      });
     impl_->wait_op(op, "a raw TCP write");
 }
+
+// A masked ping frame (RFC 6455, 5.2 and 5.5.2), written to the socket at once: the client
+// reads nothing meanwhile (a client that is not reading stays so).
+void ws_client::ping(std::string_view payload) {
+    if (payload.size() > 125) throw std::invalid_argument("a ping carries at most 125 bytes");
+    const std::array<unsigned char, 4> mask{0x12, 0x34, 0x56, 0x78};
+    std::string frame{'\x89', static_cast<char>(0x80 | payload.size())};
+    frame.append(mask.begin(), mask.end());
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        frame.push_back(static_cast<char>(payload[i] ^ static_cast<char>(mask[i % 4])));
+    net::write(beast::get_lowest_layer(impl_->ws).socket(), net::buffer(frame));
+}
+
+void ws_client::listen(std::chrono::milliseconds duration) {
+    run_until(
+        impl_->ioc, [] { return false; }, duration);
+}
+
+int ws_client::pongs_heard() const { return impl_->pongs; }
+
+int ws_client::pings_heard() const { return impl_->pings; }
 
 json ws_client::read(std::chrono::milliseconds timeout) {
     if (!impl_->kept.empty()) {

@@ -50,6 +50,13 @@ public:
     void send_binary(std::string_view bytes);
     // Writes bytes straight to the TCP socket, bypassing WebSocket framing.
     void send_raw_tcp(std::string_view bytes);
+    // Sends a ping frame at once, reading nothing meanwhile. The server's pong, like its pings
+    // (which this client answers while reading, as Beast does), is counted when read.
+    void ping(std::string_view payload);
+    // Reads for `duration`, keeping what comes.
+    void listen(std::chrono::milliseconds duration);
+    [[nodiscard]] int pongs_heard() const;
+    [[nodiscard]] int pings_heard() const;
 
     // The next message (a kept one first). Throws on timeout, on a non-JSON message or when the
     // connection has ended.

@@ -29,7 +29,7 @@ std::shared_ptr<const std::string> reply(const std::string& text) {
 std::vector<std::string> drain(outbox& out) {
     std::vector<std::string> written;
     while (const auto* next = out.start_write()) {
-        written.push_back(next->bytes());
+        written.push_back(next->ping ? "ping" : next->bytes());
         out.written();
     }
     return written;
@@ -114,4 +114,19 @@ TEST_CASE("replies are never dropped: past the bound the outbox refuses them") {
     out.written();
     CHECK(out.add_reply(reply("r3")));
     CHECK(drain(out) == std::vector<std::string>{"r1", "r2", "overall@1", "r3"});
+}
+
+TEST_CASE("a keep-alive ping waits its turn, is queued once, and is not a reply") {
+    outbox out{1};
+    REQUIRE(out.add_reply(reply("ack 1")));
+    out.add_ping();
+    out.add_ping(); // one is queued already
+    REQUIRE(out.offer(board("overall", 5)));
+    CHECK(out.size() == 3);
+    CHECK_FALSE(out.add_reply(reply("ack 2"))); // the one reply allowed is waiting: not the ping
+    CHECK(drain(out) == std::vector<std::string>{"ack 1", "ping", "overall@5"});
+    CHECK(out.add_reply(reply("ack 3"))); // the ping's write did not free a reply's place twice
+    CHECK_FALSE(out.add_reply(reply("ack 4")));
+    out.add_ping(); // the last one went: a new one may be queued
+    CHECK(drain(out) == std::vector<std::string>{"ack 3", "ping"});
 }

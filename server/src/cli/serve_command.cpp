@@ -48,6 +48,11 @@ void register_serve_command(CLI::App& app, serve_options& o) {
     cmd->add_option("--slow-client-ms", o.net.slow_client,
                     "close a connection whose write has not finished in this time (1013)")
         ->capture_default_str();
+    cmd->add_option("--idle-timeout-ms", o.net.idle_timeout,
+                    "ping a WebSocket that has sent nothing for half this time; close it when "
+                    "nothing has come for all of it")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--max-connections", o.net.max_connections,
                     "connections open at once; past it a new one is answered 503 (default: "
                     "the open-file limit, raised to its hard limit, less 128)");

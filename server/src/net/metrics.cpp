@@ -51,6 +51,14 @@ std::string metrics::text(std::size_t subscriptions, std::size_t open, std::size
         o << "aplc_errors_total{code=\"" << code << "\"} " << n << "\n";
     scalar(o, "aplc_slow_closed_total", "counter",
            "Connections closed with 1013 for falling behind.", closed_slow);
+    scalar(o, "aplc_board_writes_waited_total", "counter",
+           "Boards the socket of a plain connection could not take at once (its client reads "
+           "slowly); the rest was written when it had room.",
+           board_writes_waited);
+    scalar(o, "aplc_idle_closed_total", "counter",
+           "WebSocket connections closed after nothing came from them, not even a pong, for "
+           "--idle-timeout-ms.",
+           closed_idle);
     scalar(o, "aplc_http_requests_total", "counter", "HTTP requests served.", http_requests);
     scalar(o, "aplc_board_changes_total", "counter", "Board snapshots published.",
            board_changes.load());

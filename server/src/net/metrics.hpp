@@ -72,6 +72,8 @@ struct metrics {
     std::uint64_t messages_in = 0;
     std::uint64_t messages_out = 0;
     std::uint64_t closed_slow = 0;
+    std::uint64_t closed_idle = 0;         // nothing heard for --idle-timeout-ms
+    std::uint64_t board_writes_waited = 0; // boards the socket could not take at once
     std::map<std::string, std::uint64_t> errors;
     std::map<live::role, std::int64_t> connections;
     std::int64_t http_requests = 0;

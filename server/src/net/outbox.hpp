@@ -7,6 +7,7 @@
 //   now) replaces the queued one in its place, and a snapshot no newer than the one written,
 //   being written or queued for its topic and view is not queued at all: each version of a
 //   board reaches the client once.
+// - A keep-alive ping: at most one queued; it goes out in its turn like the rest.
 //
 // Thread safety: none; the network thread owns it. No Beast in here.
 #include "aplc/live/hub.hpp"
@@ -28,7 +29,12 @@ public:
     struct item {
         std::shared_ptr<const std::string> text; // a reply
         live::snapshot_ptr board;                // or a board
-        [[nodiscard]] const std::string& bytes() const { return text ? *text : board->frame; }
+        bool ping = false;                       // or neither: a keep-alive ping
+        // The text to write (empty for a ping).
+        [[nodiscard]] const std::string& bytes() const {
+            static const std::string none;
+            return text ? *text : board ? board->frame : none;
+        }
     };
 
     explicit outbox(std::size_t max_replies) : max_replies_{max_replies} {}
@@ -45,7 +51,7 @@ public:
             queued = board;                   // newer, or of the view the client has now
             return true;
         }
-        queue_.push_back({nullptr, board});
+        queue_.push_back({nullptr, board, false});
         return true;
     }
 
@@ -53,8 +59,14 @@ public:
     bool add_reply(std::shared_ptr<const std::string> text) {
         if (replies_ >= max_replies_) return false;
         ++replies_;
-        queue_.push_back({std::move(text), nullptr});
+        queue_.push_back({std::move(text), nullptr, false});
         return true;
+    }
+
+    // Queues a keep-alive ping unless one is queued already.
+    void add_ping() {
+        if (std::any_of(queue_.begin(), queue_.end(), [](const item& i) { return i.ping; })) return;
+        queue_.push_back({nullptr, nullptr, true});
     }
 
     // The next item to write, now being written; nullptr while one is or when none waits.
@@ -72,7 +84,7 @@ public:
         if (done.board) {
             auto& version = written_[done.board->topic];
             version = std::max(version, done.board->version);
-        } else {
+        } else if (done.text) {
             --replies_;
         }
         queue_.erase(queue_.begin());

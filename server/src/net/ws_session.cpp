@@ -2,6 +2,19 @@
 // the app thread, whose acks leave before the boards they change (app_handoff.hpp). Each
 // connection has a bounded outbox in which a newer board replaces a queued older one of the same
 // topic; a connection that still falls behind is closed with 1013.
+//
+// Boards on a plain (not TLS) connection are framed here and written straight to the socket
+// (DESIGN.md: a board framed once per change): one sendmsg, and nothing else, for a screen
+// that keeps up. That bypasses Beast's write, so nothing may be written by Beast meanwhile:
+// - everything this session writes goes through the outbox, one item at a time;
+// - Beast writes by itself only to answer a ping or a close from the client; the control
+//   callback hears of those first, and from then on every write of that connection goes through
+//   Beast, which orders them (browsers never ping). Should the socket still be taking the rest
+//   of a board then, the connection is closed at once rather than let the answer land inside it;
+// - Beast's own keep-alive pings are off: this session pings through its outbox instead
+//   (`--idle-timeout-ms`).
+// A client that breaks the protocol is failed by Beast with a close frame of its own, which may
+// land inside the rest of a board being written; that client is gone either way.
 #include "outbox.hpp"
 #include "sessions.hpp"
 
@@ -15,6 +28,12 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -22,6 +41,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -51,7 +71,18 @@ public:
         ++s_.stats.connections[who_.who];
         s_.sessions.emplace(this, this->weak_from_this());
         beast::get_lowest_layer(ws_).expires_never();
-        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        // Beast's handshake timeout; the keep-alive is this session's (sweep()).
+        auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+        timeouts.idle_timeout = websocket::stream_base::none();
+        timeouts.keep_alive_pings = false;
+        ws_.set_option(timeouts);
+        ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+            heard();
+            if (kind == websocket::frame_type::pong) return;
+            // Beast answers a ping or a close right after this (see the top of the file).
+            raw_ok_ = false;
+            if (raw_rest_) force_close();
+        });
         ws_.read_message_max(64ULL * 1024 * 1024);
         ws_.auto_fragment(false); // a board goes out as one frame, straight from its buffer
         ws_.set_option(websocket::stream_base::decorator(
@@ -74,6 +105,16 @@ public:
             return;
         }
         if (out_.writing() && now - write_started_ > s_.options.slow_client) close_slow();
+        if (closing_) return;
+        if (now - last_heard_ > s_.options.idle_timeout) {
+            ++s_.stats.closed_idle;
+            return force_close(); // its read fails: closed()
+        }
+        if (!pinged_ && now - last_heard_ > s_.options.idle_timeout / 2) {
+            pinged_ = true;
+            out_.add_ping();
+            write_next();
+        }
         expire_if_due();
     }
 
@@ -112,8 +153,15 @@ private:
                                                  : s_.options.max_message;
     }
 
+    // Something came from the client: it is alive.
+    void heard() {
+        last_heard_ = clock::now();
+        pinged_ = false;
+    }
+
     void on_read(beast::error_code ec) {
         if (ec) return closed();
+        heard();
         if (buffer_.size() > limit()) {
             oversized_ += buffer_.size();
             buffer_.consume(buffer_.size());
@@ -391,22 +439,96 @@ private:
     }
 
     void write_next() {
-        if (closing_) return;
-        const outbox::item* next = out_.start_write();
-        if (!next) return;
+        while (!closing_) {
+            const outbox::item* next = out_.start_write();
+            if (!next) return;
+            if (next->board && raw_ok_) {
+                if (!write_raw(next->board->frame)) return; // the rest is under way, or it failed
+                ++s_.stats.messages_out;
+                out_.written();
+                continue;
+            }
+            write_started_ = clock::now();
+            if (next->ping)
+                return ws_.async_ping({}, [self = this->shared_from_this()](beast::error_code ec) {
+                    if (ec) return self->closed();
+                    self->out_.written();
+                    self->write_next();
+                });
+            auto done = [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                self->on_write(ec);
+            };
+            ws_.text(true);
+            if (next->board && bulk())
+                return ws_.async_write(
+                    asio::buffer(next->bytes()),
+                    asio::bind_executor(s_.bulk.get_executor(), std::move(done)));
+            return ws_.async_write(asio::buffer(next->bytes()), std::move(done));
+        }
+    }
+
+    // Boards to displays and the public complete in the bulk lane; replies, and everything to
+    // judges, head judges and organisers, on the network thread's own queue.
+    [[nodiscard]] bool bulk() const {
+        return who_.who == live::role::display || who_.who == live::role::public_viewer;
+    }
+
+    // Writes `text` to the socket as one WebSocket message: a final, unmasked text frame (RFC
+    // 6455, 5.2). True when the socket took all of it at once; else the rest is written when it
+    // has room (on_write() follows), or the connection has failed.
+    bool write_raw(const std::string& text) {
+        const std::uint64_t n = text.size();
+        std::size_t head = 2;
+        raw_header_[0] = 0x81; // FIN, text
+        if (n < 126) {
+            raw_header_[1] = static_cast<unsigned char>(n);
+        } else if (n <= 0xFFFF) {
+            raw_header_[1] = 126;
+            raw_header_[2] = static_cast<unsigned char>(n >> 8);
+            raw_header_[3] = static_cast<unsigned char>(n);
+            head = 4;
+        } else {
+            raw_header_[1] = 127;
+            for (std::size_t i = 0; i < 8; ++i)
+                raw_header_[2 + i] = static_cast<unsigned char>(n >> (8 * (7 - i)));
+            head = 10;
+        }
+        std::array<iovec, 2> parts{iovec{raw_header_.data(), head},
+                                   iovec{const_cast<char*>(text.data()), text.size()}};
+        msghdr message{};
+        message.msg_iov = parts.data();
+        message.msg_iovlen = parts.size();
+        auto& socket = beast::get_lowest_layer(ws_).socket();
+        ssize_t sent = ::sendmsg(socket.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent < 0) {
+            if (errno != EAGAIN && errno != EINTR) { // EAGAIN is EWOULDBLOCK on Linux
+                closed();
+                return false;
+            }
+            sent = 0;
+        }
+        const auto taken = static_cast<std::size_t>(sent);
+        if (taken == head + text.size()) return true;
+        // The rest, when the socket has room: nothing else is written meanwhile.
+        ++s_.stats.board_writes_waited;
         write_started_ = clock::now();
-        ws_.text(true);
+        raw_rest_ = true;
+        const std::size_t head_taken = std::min(taken, head);
+        const std::size_t text_taken = taken - head_taken;
+        const std::array<asio::const_buffer, 2> rest{
+            asio::buffer(raw_header_.data() + head_taken, head - head_taken),
+            asio::buffer(text.data() + text_taken, text.size() - text_taken)};
         auto done = [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->raw_rest_ = false;
+            if (!ec && self->close_after_rest_) return self->close_now();
             self->on_write(ec);
         };
-        // Boards to displays and the public complete in the bulk lane; replies, and everything
-        // to judges, head judges and organisers, on the network thread's own queue.
-        if (next->board &&
-            (who_.who == live::role::display || who_.who == live::role::public_viewer))
-            ws_.async_write(asio::buffer(next->bytes()),
-                            asio::bind_executor(s_.bulk.get_executor(), std::move(done)));
+        if (bulk())
+            asio::async_write(socket, rest,
+                              asio::bind_executor(s_.bulk.get_executor(), std::move(done)));
         else
-            ws_.async_write(asio::buffer(next->bytes()), std::move(done));
+            asio::async_write(socket, rest, std::move(done));
+        return false;
     }
 
     void on_write(beast::error_code ec) {
@@ -422,10 +544,20 @@ private:
         begin_close(websocket::close_code::try_again_later, "the connection fell behind");
     }
 
+    // The close frame waits for the rest of a board being written (sweep() ends the wait).
     void begin_close(websocket::close_code code, const char* reason) {
         closing_ = true;
         close_started_ = clock::now();
-        ws_.async_close(websocket::close_reason{code, reason},
+        close_reason_ = websocket::close_reason{code, reason};
+        if (raw_rest_) {
+            close_after_rest_ = true;
+            return;
+        }
+        close_now();
+    }
+
+    void close_now() {
+        ws_.async_close(close_reason_,
                         [self = this->shared_from_this()](beast::error_code) { self->closed(); });
     }
 
@@ -458,6 +590,15 @@ private:
     bool gone_ = false;
     clock::time_point write_started_{};
     clock::time_point close_started_{};
+    websocket::close_reason close_reason_;
+    clock::time_point last_heard_ = clock::now(); // the client's last frame
+    bool pinged_ = false;                         // and it has been pinged since
+    // Boards written straight to the socket (top of the file): plain connections only, until
+    // the client pings or closes.
+    bool raw_ok_ = std::is_same_v<Stream, plain_stream>;
+    bool raw_rest_ = false;         // the rest of such a board is being written
+    bool close_after_rest_ = false; // begin_close() waits for it
+    std::array<unsigned char, 10> raw_header_{};
 };
 
 template <class Stream>

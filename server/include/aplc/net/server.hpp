@@ -31,7 +31,10 @@ struct server_options {
     std::size_t max_organiser_message = 4 * 1024 * 1024; // for organisers (rules documents)
     std::size_t max_body = 1024 * 1024;                  // an HTTP request body
     std::chrono::milliseconds slow_client{10'000};       // a write unfinished this long: 1013
-    std::size_t max_queued_replies = 256;                // replies not yet read: 1013
+    // A WebSocket that has sent nothing (not even a pong) for half this time is pinged, and
+    // closed once nothing has come for all of it.
+    std::chrono::milliseconds idle_timeout{300'000};
+    std::size_t max_queued_replies = 256; // replies not yet read: 1013
     // Connections (HTTP or WebSocket) open at once, in all and from one address; past either,
     // a new connection is answered 503 too_many_connections and closed. 0 in all: the
     // open-file limit (raised to its hard limit at start) less a reserve; 0 per address: none.
