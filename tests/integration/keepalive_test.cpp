@@ -53,22 +53,22 @@ TEST_CASE("a display that pings gets its pong, and its boards keep coming whole"
 TEST_CASE(
     "a quiet client is pinged and stays while it answers, and one that never answers is closed",
     "[integration]") {
-    live_server server({"--idle-timeout-ms", "1000"});
+    live_server server({"--idle-timeout-ms", "2000"}); // sweeps every 250 ms: 4 between
     auto answering = server.connect();
     answering->subscribe("latest");
     auto silent = server.connect();
     silent->subscribe("latest");
     // From here on `silent` is not read, so it answers nothing.
 
-    // Pinged after half a second without a frame from it, `answering` answers each ping while
-    // it reads (as a browser does) and is never closed.
-    answering->listen(3000ms);
+    // Pinged after a second without a frame from it, `answering` answers each ping while it
+    // reads (as a browser does) and is never closed.
+    answering->listen(4000ms);
     CHECK(answering->pings_heard() >= 2);
     CHECK_FALSE(answering->ended());
     CHECK(answering->request({{"type", "board.subscribe"}, {"topic", "overall"}}).at("type") ==
           "ok");
 
-    // `silent` has sent nothing for three seconds: closed after one, counted on /metrics.
+    // `silent` has sent nothing for four seconds: closed after two, counted on /metrics.
     CHECK(idle_closed(server) == 1);
     const ws_end end = silent->wait_end(5s);
     INFO("transport error: " << end.error);

@@ -7,16 +7,20 @@
 // (DESIGN.md: a board framed once per change): one sendmsg, and nothing else, for a screen
 // that keeps up. That bypasses Beast's write, so nothing may be written by Beast meanwhile:
 // - everything this session writes goes through the outbox, one item at a time;
+// - the close frame of begin_close() waits for the rest of a board being written;
 // - Beast writes by itself only to answer a ping or a close from the client; the control
 //   callback hears of those first, and from then on every write of that connection goes through
-//   Beast, which orders them (browsers never ping). Should the socket still be taking the rest
-//   of a board then, the connection is closed at once rather than let the answer land inside it;
+//   Beast, which orders them. Browsers do not ping on their own (Firefox does when its network
+//   changes). Should the socket still be taking the rest of a board then (the client is behind
+//   by a full socket buffer), the connection is closed at once rather than let the answer land
+//   inside it; the client reconnects (docs/protocol.md, Keep-alive);
 // - Beast's own keep-alive pings are off: this session pings through its outbox instead
 //   (`--idle-timeout-ms`).
 // A client that breaks the protocol is failed by Beast with a close frame of its own, which may
 // land inside the rest of a board being written; that client is gone either way.
 #include "outbox.hpp"
 #include "sessions.hpp"
+#include "ws_frame.hpp"
 
 #include "aplc/live/inbound.hpp"
 
@@ -351,7 +355,8 @@ private:
         config_sent_.reset();
         token_ = std::move(token);
         expires_ = exp;
-        if (view() == before) return;
+        // A connection closed meanwhile (closed() ran) must not be subscribed again.
+        if (view() == before || gone_) return;
         for (const auto& topic : topics_) {
             s_.hub.unsubscribe(this, topic, before);
             s_.hub.subscribe(this->shared_from_this(), topic, view());
@@ -443,7 +448,7 @@ private:
             const outbox::item* next = out_.start_write();
             if (!next) return;
             if (next->board && raw_ok_) {
-                if (!write_raw(next->board->frame)) return; // the rest is under way, or it failed
+                if (!write_raw(next->board)) return; // the rest is under way, or it failed
                 ++s_.stats.messages_out;
                 out_.written();
                 continue;
@@ -473,26 +478,15 @@ private:
         return who_.who == live::role::display || who_.who == live::role::public_viewer;
     }
 
-    // Writes `text` to the socket as one WebSocket message: a final, unmasked text frame (RFC
+    // Writes `board` to the socket as one WebSocket message: a final, unmasked text frame (RFC
     // 6455, 5.2). True when the socket took all of it at once; else the rest is written when it
-    // has room (on_write() follows), or the connection has failed.
-    bool write_raw(const std::string& text) {
-        const std::uint64_t n = text.size();
-        std::size_t head = 2;
-        raw_header_[0] = 0x81; // FIN, text
-        if (n < 126) {
-            raw_header_[1] = static_cast<unsigned char>(n);
-        } else if (n <= 0xFFFF) {
-            raw_header_[1] = 126;
-            raw_header_[2] = static_cast<unsigned char>(n >> 8);
-            raw_header_[3] = static_cast<unsigned char>(n);
-            head = 4;
-        } else {
-            raw_header_[1] = 127;
-            for (std::size_t i = 0; i < 8; ++i)
-                raw_header_[2 + i] = static_cast<unsigned char>(n >> (8 * (7 - i)));
-            head = 10;
-        }
+    // has room (on_write() follows), or the connection has failed (its read fails next: closed(),
+    // never from in here, where a caller may go on to subscribe it).
+    bool write_raw(const live::snapshot_ptr& board) {
+        const std::string& text = board->frame;
+        const frame_header header = text_frame_header(text.size());
+        raw_header_ = header.bytes;
+        const std::size_t head = header.size;
         std::array<iovec, 2> parts{iovec{raw_header_.data(), head},
                                    iovec{const_cast<char*>(text.data()), text.size()}};
         msghdr message{};
@@ -502,7 +496,8 @@ private:
         ssize_t sent = ::sendmsg(socket.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent < 0) {
             if (errno != EAGAIN && errno != EINTR) { // EAGAIN is EWOULDBLOCK on Linux
-                closed();
+                closing_ = true;
+                force_close();
                 return false;
             }
             sent = 0;
@@ -518,7 +513,8 @@ private:
         const std::array<asio::const_buffer, 2> rest{
             asio::buffer(raw_header_.data() + head_taken, head - head_taken),
             asio::buffer(text.data() + text_taken, text.size() - text_taken)};
-        auto done = [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+        // `board` holds the bytes being written.
+        auto done = [self = this->shared_from_this(), board](beast::error_code ec, std::size_t) {
             self->raw_rest_ = false;
             if (!ec && self->close_after_rest_) return self->close_now();
             self->on_write(ec);
@@ -557,6 +553,7 @@ private:
     }
 
     void close_now() {
+        close_started_ = clock::now(); // the close handshake's 2 s start now
         ws_.async_close(close_reason_,
                         [self = this->shared_from_this()](beast::error_code) { self->closed(); });
     }
