@@ -1,4 +1,4 @@
-// WebSocket control frames (docs/protocol.md, Connections): a client's ping is answered and its
+// WebSocket control frames (docs/protocol.md, Keep-alive): a client's ping is answered and its
 // boards keep coming whole; the server pings a client it has not heard from for half of
 // --idle-timeout-ms and closes one it has not heard from for all of it.
 #include "live_fixture.hpp"

@@ -5,7 +5,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace aplc::itest;
 
@@ -23,39 +28,57 @@ double slow_closed(live_server& server) {
     return server.metric_samples().at("aplc_slow_closed_total");
 }
 
-// J13 corrects specialist-course times, one change after another, until a board to a client
-// that is not reading stays half written (the socket took part of it; the rest goes when the
-// client reads: server/src/net/ws_session.cpp), then a few changes more. The seq of the last.
-std::int64_t correct_until_a_board_waits(live_server& server) {
-    auto timekeeper = server.sign_in("J13", "judge");
-    json assignments =
-        expect_ok(timekeeper->request({{"type", "judge.assignments"}}), "judge.assignments");
-    std::vector<std::pair<std::string, std::int64_t>> current; // member, seq of J13's sheet
-    for (const auto& s : assignments.at("scenarios")) {
-        if (s.at("scenario") != "specialist-course") continue;
-        for (const auto& o : s.at("order"))
-            current.emplace_back(o.at("entrant").get<std::string>(),
-                                 o.at("sheet").get<std::int64_t>());
+// J13, the specialist course's timekeeper, correcting its 60 times one change after another:
+// each correction changes `overall`, `latest` and `scenario/specialist-course`.
+class timekeeper {
+public:
+    explicit timekeeper(live_server& server) : judge_{server.sign_in("J13", "judge")} {
+        json assignments =
+            expect_ok(judge_->request({{"type", "judge.assignments"}}), "judge.assignments");
+        for (const auto& s : assignments.at("scenarios")) {
+            if (s.at("scenario") != "specialist-course") continue;
+            for (const auto& o : s.at("order"))
+                sheets_.emplace_back(o.at("entrant").get<std::string>(),
+                                     o.at("sheet").get<std::int64_t>());
+        }
+        REQUIRE(sheets_.size() == 60);
     }
-    REQUIRE(current.size() == 60);
+
+    // The next correction (a new time for the next sheet in turn); the seq of its ack.
+    std::int64_t correct() {
+        auto& [member, seq] = sheets_[static_cast<std::size_t>(made_) % sheets_.size()];
+        json sheet = timed_sheet("specialist-course", member, "J13",
+                                 {{"time", course_time(made_)}, {"missed_tasks", "0"}});
+        json ack = expect_ok(judge_->request({{"type", "sheet.correct"},
+                                              {"submission_id", new_submission_id()},
+                                              {"supersedes", seq},
+                                              {"sheet", sheet},
+                                              {"reason", "stopwatch re-read"}}),
+                             "sheet.correct");
+        ++made_;
+        return seq = ack.at("seq").get<std::int64_t>();
+    }
+
+    [[nodiscard]] int made() const { return made_; }
+
+private:
+    std::unique_ptr<ws_client> judge_;
+    std::vector<std::pair<std::string, std::int64_t>> sheets_; // member, seq of J13's sheet
+    int made_ = 0;
+};
+
+// Corrections until a board to a client that is not reading stays half written (the socket
+// took part of it; the rest goes when the client reads: server/src/net/ws_session.cpp), and at
+// least ten. The seq of the last.
+std::int64_t correct_until_a_board_waits(live_server& server) {
+    timekeeper j13{server};
     const auto waited = [&] {
         return server.metric_samples().at("aplc_board_writes_waited_total") > 0;
     };
     std::int64_t newest = 0;
-    int corrections = 0;
-    while (corrections < 10 || !waited()) {
-        REQUIRE(corrections < 400);
-        auto& [member, seq] = current[static_cast<std::size_t>(corrections) % current.size()];
-        json sheet = timed_sheet("specialist-course", member, "J13",
-                                 {{"time", course_time(corrections)}, {"missed_tasks", "0"}});
-        json ack = expect_ok(timekeeper->request({{"type", "sheet.correct"},
-                                                  {"submission_id", new_submission_id()},
-                                                  {"supersedes", seq},
-                                                  {"sheet", sheet},
-                                                  {"reason", "stopwatch re-read"}}),
-                             "sheet.correct");
-        newest = seq = ack.at("seq").get<std::int64_t>();
-        ++corrections;
+    while (j13.made() < 10 || !waited()) {
+        REQUIRE(j13.made() < 400);
+        newest = j13.correct();
     }
     return newest;
 }
@@ -88,49 +111,29 @@ TEST_CASE("a display that stops reading is closed and never delays the others", 
     fast->subscribe("scenario/specialist-course");
     fast->wait_board("scenario/specialist-course", 0);
 
-    auto timekeeper = server.sign_in("J13", "judge");
-    json assignments =
-        expect_ok(timekeeper->request({{"type", "judge.assignments"}}), "judge.assignments");
-    std::vector<std::pair<std::string, std::int64_t>> current; // member, seq of J13's sheet
-    for (const auto& s : assignments.at("scenarios")) {
-        if (s.at("scenario") != "specialist-course") continue;
-        for (const auto& o : s.at("order"))
-            current.emplace_back(o.at("entrant").get<std::string>(),
-                                 o.at("sheet").get<std::int64_t>());
-    }
-    REQUIRE(current.size() == 60);
+    timekeeper j13{server};
+    std::int64_t newest = 0;
 
     long rss_before = server.process().rss_kib();
     REQUIRE(rss_before > 0);
     auto started = std::chrono::steady_clock::now();
     auto worst = std::chrono::milliseconds{0};
-    int corrections = 0;
     // Long enough for the slow client's buffers to fill and for its write to stall for well over
     // --slow-client-ms, with every change pushing about a dozen boards to it.
-    while (corrections < 150 ||
+    while (j13.made() < 150 ||
            std::chrono::steady_clock::now() - started < std::chrono::seconds{6}) {
-        REQUIRE(corrections < 3000);
-        auto& [member, seq] = current[static_cast<std::size_t>(corrections) % current.size()];
-        json sheet = timed_sheet("specialist-course", member, "J13",
-                                 {{"time", course_time(corrections)}, {"missed_tasks", "0"}});
-        json ack = expect_ok(timekeeper->request({{"type", "sheet.correct"},
-                                                  {"submission_id", new_submission_id()},
-                                                  {"supersedes", seq},
-                                                  {"sheet", sheet},
-                                                  {"reason", "stopwatch re-read"}}),
-                             "sheet.correct");
-        seq = ack.at("seq").get<std::int64_t>();
+        REQUIRE(j13.made() < 3000);
+        const std::int64_t seq = newest = j13.correct();
         auto acked = std::chrono::steady_clock::now();
         // Throws (failing the test) if the new version does not arrive within 2 s.
         json board = fast->wait_board("scenario/specialist-course", seq, std::chrono::seconds{2});
         CHECK(board.at("version").get<std::int64_t>() >= seq);
         worst = std::max(worst, std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::steady_clock::now() - acked));
-        ++corrections;
     }
     long rss_after = server.process().rss_kib();
-    INFO(corrections << " corrections; slowest board " << worst.count() << " ms; RSS " << rss_before
-                     << " KiB -> " << rss_after << " KiB");
+    INFO(j13.made() << " corrections; slowest board " << worst.count() << " ms; RSS " << rss_before
+                    << " KiB -> " << rss_after << " KiB");
 #if defined(__SANITIZE_ADDRESS__)
     // AddressSanitizer keeps freed memory in quarantine (256 MiB by default), so the server's RSS
     // says nothing about what it holds; the bound is checked in the plain build.
@@ -157,8 +160,6 @@ TEST_CASE("a display that stops reading is closed and never delays the others", 
     // Reconnecting, the screen recovers: a new connection gets the newest board at once.
     auto again = server.connect();
     again->subscribe("scenario/specialist-course");
-    const std::int64_t newest =
-        current[static_cast<std::size_t>(corrections - 1) % current.size()].second;
     json board = again->wait_board("scenario/specialist-course", newest, std::chrono::seconds{2});
     CHECK(board.at("version").get<std::int64_t>() >= newest);
     CHECK(slow_closed(server) == 1);

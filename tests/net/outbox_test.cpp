@@ -29,7 +29,7 @@ std::shared_ptr<const std::string> reply(const std::string& text) {
 std::vector<std::string> drain(outbox& out) {
     std::vector<std::string> written;
     while (const auto* next = out.start_write()) {
-        written.push_back(next->ping ? "ping" : next->bytes());
+        written.push_back(next->ping() ? "ping" : next->bytes());
         out.written();
     }
     return written;

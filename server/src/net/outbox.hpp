@@ -28,8 +28,8 @@ class outbox {
 public:
     struct item {
         std::shared_ptr<const std::string> text; // a reply
-        live::snapshot_ptr board;                // or a board
-        bool ping = false;                       // or neither: a keep-alive ping
+        live::snapshot_ptr board;                // or a board; neither: a keep-alive ping
+        [[nodiscard]] bool ping() const { return !text && !board; }
         // The text to write (empty for a ping).
         [[nodiscard]] const std::string& bytes() const {
             static const std::string none;
@@ -51,7 +51,7 @@ public:
             queued = board;                   // newer, or of the view the client has now
             return true;
         }
-        queue_.push_back({nullptr, board, false});
+        queue_.push_back({nullptr, board});
         return true;
     }
 
@@ -59,14 +59,15 @@ public:
     bool add_reply(std::shared_ptr<const std::string> text) {
         if (replies_ >= max_replies_) return false;
         ++replies_;
-        queue_.push_back({std::move(text), nullptr, false});
+        queue_.push_back({std::move(text), nullptr});
         return true;
     }
 
     // Queues a keep-alive ping unless one is queued already.
     void add_ping() {
-        if (std::any_of(queue_.begin(), queue_.end(), [](const item& i) { return i.ping; })) return;
-        queue_.push_back({nullptr, nullptr, true});
+        if (std::any_of(queue_.begin(), queue_.end(), [](const item& i) { return i.ping(); }))
+            return;
+        queue_.push_back({nullptr, nullptr});
     }
 
     // The next item to write, now being written; nullptr while one is or when none waits.

@@ -454,7 +454,7 @@ private:
                 continue;
             }
             write_started_ = clock::now();
-            if (next->ping)
+            if (next->ping())
                 return ws_.async_ping({}, [self = this->shared_from_this()](beast::error_code ec) {
                     if (ec) return self->closed();
                     self->out_.written();
@@ -484,10 +484,9 @@ private:
     // never from in here, where a caller may go on to subscribe it).
     bool write_raw(const live::snapshot_ptr& board) {
         const std::string& text = board->frame;
-        const frame_header header = text_frame_header(text.size());
-        raw_header_ = header.bytes;
-        const std::size_t head = header.size;
-        std::array<iovec, 2> parts{iovec{raw_header_.data(), head},
+        raw_header_ = text_frame_header(text.size());
+        const std::size_t head = raw_header_.size;
+        std::array<iovec, 2> parts{iovec{raw_header_.bytes.data(), head},
                                    iovec{const_cast<char*>(text.data()), text.size()}};
         msghdr message{};
         message.msg_iov = parts.data();
@@ -511,7 +510,7 @@ private:
         const std::size_t head_taken = std::min(taken, head);
         const std::size_t text_taken = taken - head_taken;
         const std::array<asio::const_buffer, 2> rest{
-            asio::buffer(raw_header_.data() + head_taken, head - head_taken),
+            asio::buffer(raw_header_.bytes.data() + head_taken, head - head_taken),
             asio::buffer(text.data() + text_taken, text.size() - text_taken)};
         // `board` holds the bytes being written.
         auto done = [self = this->shared_from_this(), board](beast::error_code ec, std::size_t) {
@@ -595,7 +594,7 @@ private:
     bool raw_ok_ = std::is_same_v<Stream, plain_stream>;
     bool raw_rest_ = false;         // the rest of such a board is being written
     bool close_after_rest_ = false; // begin_close() waits for it
-    std::array<unsigned char, 10> raw_header_{};
+    frame_header raw_header_;       // of the board being written
 };
 
 template <class Stream>
